@@ -1,0 +1,9 @@
+//! `dataset-proxy`: the only thing that holds a Prolific token. `serve` forwards two
+//! read-only routes to Prolific; `mock` answers the same routes from scenario files.
+
+pub mod cli;
+pub mod mock;
+pub mod problem;
+pub mod routes;
+pub mod scenario;
+pub mod site;

@@ -1,0 +1,132 @@
+//! `dataset-proxy mock`: answers the two routes from scenarios, counts requests, and can
+//! be rewound, so the demo and the browser tests need no network and no token.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::cors::{Any, CorsLayer};
+
+use crate::problem::Problem;
+use crate::routes::{ApiRoute, RouteError};
+use crate::scenario::{Scenarios, StepBody};
+use crate::site::{Site, method_not_allowed, route_problem};
+
+/// The mock's shared state: scenarios, how far each has advanced, request counts.
+#[derive(Debug, Default)]
+pub struct MockState {
+    scenarios: Scenarios,
+    progress: Mutex<Progress>,
+}
+
+#[derive(Debug, Default)]
+struct Progress {
+    /// Requests per route path since start or the last reset.
+    counts: BTreeMap<String, u64>,
+    /// The next step per scenario path.
+    cursors: HashMap<String, usize>,
+}
+
+impl MockState {
+    /// State serving `scenarios`, every one at its first step.
+    pub fn new(scenarios: Scenarios) -> Self {
+        Self {
+            scenarios,
+            progress: Mutex::default(),
+        }
+    }
+
+    fn progress(&self) -> std::sync::MutexGuard<'_, Progress> {
+        // The counters stay meaningful even if a holder panicked.
+        self.progress.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The mock's router; `site` serves the built widget beside the API when given.
+pub fn app(state: Arc<MockState>, site: Option<Site>) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD, Method::POST])
+        .allow_headers(Any)
+        .expose_headers(Any);
+    Router::new()
+        .route("/_mock/requests", get(requests))
+        .route("/_mock/reset", post(reset))
+        .fallback(move |State(state): State<Arc<MockState>>, request: Request| {
+            let site = site.clone();
+            async move { dispatch(state, site, request).await }
+        })
+        .with_state(state)
+        .layer(cors)
+}
+
+async fn requests(State(state): State<Arc<MockState>>) -> impl IntoResponse {
+    Json(state.progress().counts.clone())
+}
+
+async fn reset(State(state): State<Arc<MockState>>) -> StatusCode {
+    let mut progress = state.progress();
+    progress.counts.clear();
+    progress.cursors.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn dispatch(state: Arc<MockState>, site: Option<Site>, request: Request) -> Response {
+    let path = request.uri().path().to_owned();
+    if !path.starts_with("/api/") {
+        return match site {
+            Some(site) => site.serve(request).await,
+            None => Problem::not_found().into_response(),
+        };
+    }
+    let route = match ApiRoute::from_raw_path(&path) {
+        Ok(route) => route,
+        Err(e @ (RouteError::NotFound | RouteError::BadId(_))) => {
+            return route_problem(e).into_response();
+        }
+    };
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return method_not_allowed();
+    }
+    answer(&state, &route.path()).await
+}
+
+/// Serves the next step of the scenario at `path`, or a Prolific-style 404.
+async fn answer(state: &MockState, path: &str) -> Response {
+    let step = {
+        let mut progress = state.progress();
+        *progress.counts.entry(path.to_owned()).or_default() += 1;
+        let Some(scenario) = state.scenarios.get(path) else {
+            return Problem::new(
+                StatusCode::NOT_FOUND,
+                "No scenario for this id in the mock's fixtures.",
+            )
+            .into_response();
+        };
+        let cursor = progress.cursors.entry(path.to_owned()).or_default();
+        let step = scenario.step(*cursor).clone();
+        *cursor = cursor.saturating_add(1);
+        step
+    };
+    if !step.delay.is_zero() {
+        tokio::time::sleep(step.delay).await;
+    }
+    let mut response = match step.body {
+        StepBody::Json(value) => Json(value).into_response(),
+        StepBody::Raw { text, content_type } => {
+            ([(header::CONTENT_TYPE, content_type)], Body::from(text)).into_response()
+        }
+        StepBody::Empty => Body::empty().into_response(),
+    };
+    *response.status_mut() = step.status;
+    for (name, value) in step.headers {
+        response.headers_mut().insert(name, value);
+    }
+    response
+}

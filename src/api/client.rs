@@ -1,0 +1,160 @@
+//! The browser client: fetches both routes through the proxy with gloo-net.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_net::http::Request;
+use gloo_timers::callback::Timeout;
+use serde::de::DeserializeOwned;
+use web_sys::AbortController;
+
+use super::{
+    ApiError, ClientError, Dataset, DatasetId, ImportId, ImportJob, RetryAfter, dataset_path,
+    decode, import_path,
+};
+
+/// The default client-side time limit for one request.
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+
+/// Fetches datasets and imports from a proxy base URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiClient {
+    base: String,
+    timeout_ms: u32,
+}
+
+impl ApiClient {
+    /// A client for the proxy at `base_url` (`http(s)://host[:port][/prefix]`); an empty
+    /// string means the page's own origin.
+    pub fn new(base_url: &str) -> Result<Self, ClientError> {
+        let base = base_url.trim();
+        if !base.is_empty() {
+            let url = web_sys::Url::new(base).map_err(|_| {
+                ClientError::InvalidConfig(format!(
+                    "the proxy URL {base:?} is not an absolute URL (expected e.g. https://proxy.example.org)"
+                ))
+            })?;
+            let protocol = url.protocol();
+            if protocol != "http:" && protocol != "https:" {
+                return Err(ClientError::InvalidConfig(format!(
+                    "the proxy URL must use http or https, not {protocol:?}"
+                )));
+            }
+            if !url.search().is_empty() || !url.hash().is_empty() {
+                return Err(ClientError::InvalidConfig(
+                    "the proxy URL must not have a query string or fragment".to_owned(),
+                ));
+            }
+        }
+        Ok(Self {
+            base: base.trim_end_matches('/').to_owned(),
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+        })
+    }
+
+    /// Sets the client-side time limit for each request (at least 1 ms).
+    pub fn with_timeout_ms(mut self, timeout_ms: u32) -> Self {
+        self.timeout_ms = timeout_ms.max(1);
+        self
+    }
+
+    /// The base URL requests go to (empty for the page's origin).
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// `GET /api/v1/data-collection/datasets/{dataset_id}`.
+    pub async fn dataset(&self, dataset: &DatasetId) -> Result<Dataset, ClientError> {
+        self.get_json(&dataset_path(dataset)).await
+    }
+
+    /// `GET /api/v1/data-collection/datasets/{dataset_id}/imports/{import_id}`.
+    pub async fn import_job(
+        &self,
+        dataset: &DatasetId,
+        import: &ImportId,
+    ) -> Result<ImportJob, ClientError> {
+        self.get_json(&import_path(dataset, import)).await
+    }
+
+    /// One GET that decodes a 2xx body into `T` and everything else into a
+    /// [`ClientError`]. Dropping the future aborts the request.
+    async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        let url = format!("{}{path}", self.base);
+        let abort = AbortOnDrop::new();
+        let timed_out = Rc::new(Cell::new(false));
+        let _deadline = abort.controller.as_ref().map(|controller| {
+            let controller = controller.clone();
+            let timed_out = Rc::clone(&timed_out);
+            Timeout::new(self.timeout_ms, move || {
+                timed_out.set(true);
+                controller.abort();
+            })
+        });
+        let network_error = |e: gloo_net::Error| {
+            if timed_out.get() {
+                ClientError::Timeout {
+                    after_ms: self.timeout_ms,
+                }
+            } else {
+                ClientError::Network(describe(&e))
+            }
+        };
+
+        let response = Request::get(&url)
+            .header("Accept", "application/json")
+            .abort_signal(abort.signal().as_ref())
+            .send()
+            .await
+            .map_err(network_error)?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| RetryAfter::parse(&v));
+        let text = response.text().await.map_err(network_error)?;
+
+        if response.ok() {
+            decode(&text)
+        } else {
+            Err(ClientError::Http {
+                status,
+                body: serde_json::from_str::<ApiError>(&text).ok(),
+                retry_after,
+            })
+        }
+    }
+}
+
+/// Aborts the fetch it guards when dropped (a no-op once the body has been read).
+struct AbortOnDrop {
+    controller: Option<AbortController>,
+}
+
+impl AbortOnDrop {
+    fn new() -> Self {
+        Self {
+            controller: AbortController::new().ok(),
+        }
+    }
+
+    fn signal(&self) -> Option<web_sys::AbortSignal> {
+        self.controller.as_ref().map(AbortController::signal)
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = &self.controller {
+            controller.abort();
+        }
+    }
+}
+
+/// A short description of a transport failure, without the JS stack.
+fn describe(error: &gloo_net::Error) -> String {
+    match error {
+        gloo_net::Error::JsError(js) => js.message.clone(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,101 @@
+//! What the widget watches and where it asks: [`MonitorConfig`], read from the demo
+//! page's query string (and, later, element attributes or a JS object).
+
+use std::fmt;
+
+use crate::api::{DatasetId, ImportId, InvalidId};
+
+/// Default delay between polls of a running import.
+pub const DEFAULT_POLL_INTERVAL_MS: u32 = 2_000;
+/// The shortest poll interval accepted; smaller values are raised to it.
+pub const MIN_POLL_INTERVAL_MS: u32 = 500;
+/// The longest poll interval accepted; larger values are lowered to it.
+pub const MAX_POLL_INTERVAL_MS: u32 = 600_000;
+
+/// A validated widget configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonitorConfig {
+    /// The proxy base URL; empty means the page's own origin.
+    pub proxy_url: String,
+    /// The dataset to show.
+    pub dataset_id: DatasetId,
+    /// The import to follow, if any.
+    pub import_id: Option<ImportId>,
+    /// Delay between polls of a running import, in milliseconds (clamped).
+    pub poll_interval_ms: u32,
+}
+
+/// Why a configuration was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigError {
+    /// An id is missing or not a UUID.
+    Id(InvalidId),
+    /// The poll interval is not a number of milliseconds.
+    PollInterval(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Id(e) => e.fmt(f),
+            ConfigError::PollInterval(v) => write!(
+                f,
+                "the poll interval {v:?} is not a whole number of milliseconds"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl From<InvalidId> for ConfigError {
+    fn from(e: InvalidId) -> Self {
+        ConfigError::Id(e)
+    }
+}
+
+impl MonitorConfig {
+    /// Builds a configuration from named string values (query-string keys:
+    /// `dataset_id`, `import_id`, `proxy_url`, `poll_interval`). Unknown keys are ignored;
+    /// an empty `import_id` means none.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Self, ConfigError> {
+        let (mut dataset, mut import, mut proxy, mut interval) = ("", "", "", "");
+        for (key, value) in pairs {
+            match key {
+                "dataset_id" => dataset = value,
+                "import_id" => import = value,
+                "proxy_url" => proxy = value,
+                "poll_interval" => interval = value,
+                _ => {}
+            }
+        }
+        let dataset_id = DatasetId::parse(dataset)?;
+        let import_id = match import.trim() {
+            "" => None,
+            value => Some(ImportId::parse(value)?),
+        };
+        Ok(MonitorConfig {
+            proxy_url: proxy.trim().to_owned(),
+            dataset_id,
+            import_id,
+            poll_interval_ms: parse_poll_interval(interval)?,
+        })
+    }
+}
+
+/// Reads a poll interval in milliseconds; empty means the default, and values outside
+/// [`MIN_POLL_INTERVAL_MS`]..=[`MAX_POLL_INTERVAL_MS`] are clamped into it.
+pub fn parse_poll_interval(value: &str) -> Result<u32, ConfigError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(DEFAULT_POLL_INTERVAL_MS);
+    }
+    let ms: i128 = value
+        .parse()
+        .map_err(|_| ConfigError::PollInterval(value.to_owned()))?;
+    let clamped = ms.clamp(i128::from(MIN_POLL_INTERVAL_MS), i128::from(MAX_POLL_INTERVAL_MS));
+    // In range of u32 after the clamp above.
+    Ok(u32::try_from(clamped).unwrap_or(DEFAULT_POLL_INTERVAL_MS))
+}

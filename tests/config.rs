@@ -1,0 +1,57 @@
+//! Native tests of configuration parsing.
+#![cfg(not(target_arch = "wasm32"))]
+
+use dataset_monitor::config::{
+    ConfigError, DEFAULT_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS, MIN_POLL_INTERVAL_MS,
+    MonitorConfig, parse_poll_interval,
+};
+
+const DATASET: &str = "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d";
+const IMPORT: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+
+#[test]
+fn full_query_string() {
+    let c = MonitorConfig::from_pairs([
+        ("dataset_id", DATASET),
+        ("import_id", IMPORT),
+        ("proxy_url", " http://127.0.0.1:8080 "),
+        ("poll_interval", "3000"),
+        ("utm_source", "ignored"),
+    ])
+    .expect("valid");
+    assert_eq!(c.dataset_id.as_str(), DATASET);
+    assert_eq!(c.import_id.as_ref().map(|i| i.as_str()), Some(IMPORT));
+    assert_eq!(c.proxy_url, "http://127.0.0.1:8080");
+    assert_eq!(c.poll_interval_ms, 3000);
+}
+
+#[test]
+fn defaults() {
+    let c = MonitorConfig::from_pairs([("dataset_id", DATASET), ("import_id", "")]).expect("valid");
+    assert_eq!(c.import_id, None);
+    assert_eq!(c.proxy_url, "");
+    assert_eq!(c.poll_interval_ms, DEFAULT_POLL_INTERVAL_MS);
+}
+
+#[test]
+fn missing_or_bad_ids_are_refused_with_a_message() {
+    let err = MonitorConfig::from_pairs([]).expect_err("no dataset id");
+    assert_eq!(err.to_string(), "the dataset id is missing");
+    for bad in ["abc", "../../admin", "0192a3b5e8f97a0b1c2d3e4f5a6b7c8d", "{0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d}"] {
+        let err = MonitorConfig::from_pairs([("dataset_id", bad)]).expect_err(bad);
+        assert!(matches!(err, ConfigError::Id(_)), "{bad}");
+        assert!(err.to_string().contains("not a UUID"), "{err}");
+    }
+    let err = MonitorConfig::from_pairs([("dataset_id", DATASET), ("import_id", "x/y")])
+        .expect_err("bad import id");
+    assert!(err.to_string().starts_with("the import id"), "{err}");
+}
+
+#[test]
+fn poll_interval_is_clamped_or_refused() {
+    assert_eq!(parse_poll_interval("0"), Ok(MIN_POLL_INTERVAL_MS));
+    assert_eq!(parse_poll_interval("-100"), Ok(MIN_POLL_INTERVAL_MS));
+    assert_eq!(parse_poll_interval("999999999999"), Ok(MAX_POLL_INTERVAL_MS));
+    assert_eq!(parse_poll_interval("2500"), Ok(2500));
+    assert!(matches!(parse_poll_interval("fast"), Err(ConfigError::PollInterval(_))));
+}
