@@ -95,7 +95,10 @@ pub fn parse_poll_interval(value: &str) -> Result<u32, ConfigError> {
     let ms: i128 = value
         .parse()
         .map_err(|_| ConfigError::PollInterval(value.to_owned()))?;
-    let clamped = ms.clamp(i128::from(MIN_POLL_INTERVAL_MS), i128::from(MAX_POLL_INTERVAL_MS));
+    let clamped = ms.clamp(
+        i128::from(MIN_POLL_INTERVAL_MS),
+        i128::from(MAX_POLL_INTERVAL_MS),
+    );
     // In range of u32 after the clamp above.
     Ok(u32::try_from(clamped).unwrap_or(DEFAULT_POLL_INTERVAL_MS))
 }

@@ -7,6 +7,8 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("The dataset monitor runs in a browser: see the README (scripts/demo or trunk serve).");
+    eprintln!(
+        "The dataset monitor runs in a browser: see the README (scripts/demo or trunk serve)."
+    );
     std::process::exit(2);
 }

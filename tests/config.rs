@@ -37,7 +37,12 @@ fn defaults() {
 fn missing_or_bad_ids_are_refused_with_a_message() {
     let err = MonitorConfig::from_pairs([]).expect_err("no dataset id");
     assert_eq!(err.to_string(), "the dataset id is missing");
-    for bad in ["abc", "../../admin", "0192a3b5e8f97a0b1c2d3e4f5a6b7c8d", "{0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d}"] {
+    for bad in [
+        "abc",
+        "../../admin",
+        "0192a3b5e8f97a0b1c2d3e4f5a6b7c8d",
+        "{0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d}",
+    ] {
         let err = MonitorConfig::from_pairs([("dataset_id", bad)]).expect_err(bad);
         assert!(matches!(err, ConfigError::Id(_)), "{bad}");
         assert!(err.to_string().contains("not a UUID"), "{err}");
@@ -51,7 +56,13 @@ fn missing_or_bad_ids_are_refused_with_a_message() {
 fn poll_interval_is_clamped_or_refused() {
     assert_eq!(parse_poll_interval("0"), Ok(MIN_POLL_INTERVAL_MS));
     assert_eq!(parse_poll_interval("-100"), Ok(MIN_POLL_INTERVAL_MS));
-    assert_eq!(parse_poll_interval("999999999999"), Ok(MAX_POLL_INTERVAL_MS));
+    assert_eq!(
+        parse_poll_interval("999999999999"),
+        Ok(MAX_POLL_INTERVAL_MS)
+    );
     assert_eq!(parse_poll_interval("2500"), Ok(2500));
-    assert!(matches!(parse_poll_interval("fast"), Err(ConfigError::PollInterval(_))));
+    assert!(matches!(
+        parse_poll_interval("fast"),
+        Err(ConfigError::PollInterval(_))
+    ));
 }

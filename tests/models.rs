@@ -72,7 +72,10 @@ fn seed_dataset_example_decodes_verbatim_as_v3() {
     assert_eq!(d.schema_version, SchemaVersion::V3);
     let v3 = v3(&d);
     assert_eq!(v3.status, Some(DatasetStatus::Error));
-    assert_eq!(v3.filename.as_deref(), Some("customer_feedback_jan2024.csv"));
+    assert_eq!(
+        v3.filename.as_deref(),
+        Some("customer_feedback_jan2024.csv")
+    );
     assert_eq!(v3.has_predetermined_grouping_id, Some(true));
 }
 
@@ -103,7 +106,11 @@ fn schema_version_as_string_or_number() {
         (json!(4), SchemaVersion::V4),
         (json!(4.0), SchemaVersion::V4),
     ] {
-        assert_eq!(dataset(base_dataset(raw.clone())).schema_version, expected, "{raw}");
+        assert_eq!(
+            dataset(base_dataset(raw.clone())).schema_version,
+            expected,
+            "{raw}"
+        );
     }
 }
 
@@ -129,8 +136,13 @@ fn unknown_version_with_v4_fields_renders_as_v4() {
 #[test]
 fn missing_schema_version_is_an_unknown_version_not_a_failure() {
     let mut body = base_dataset(json!(3));
-    body.as_object_mut().expect("object").remove("schema_version");
-    assert!(matches!(dataset(body).schema_version, SchemaVersion::Other(_)));
+    body.as_object_mut()
+        .expect("object")
+        .remove("schema_version");
+    assert!(matches!(
+        dataset(body).schema_version,
+        SchemaVersion::Other(_)
+    ));
 }
 
 #[test]
@@ -194,7 +206,12 @@ fn v4_with_schema_keeps_field_order_types_and_labels() {
     let schema = v4.schema.as_ref().expect("schema");
     assert!(schema.strict);
     let keys: Vec<_> = schema.fields.iter().map(|f| f.key.as_str()).collect();
-    assert_eq!(keys, ["prompt", "img", "clip", "movie", "internal", "group", "future"]);
+    assert_eq!(
+        keys,
+        [
+            "prompt", "img", "clip", "movie", "internal", "group", "future"
+        ]
+    );
     let types: Vec<_> = schema.fields.iter().map(|f| f.field_type.clone()).collect();
     assert_eq!(
         types,
@@ -227,7 +244,12 @@ fn v4_without_schema_and_with_null_imports() {
 #[test]
 fn schema_with_200_fields() {
     let fields: serde_json::Map<_, _> = (0..200)
-        .map(|i| (format!("field_{i:03}"), json!({"type": "text", "label": format!("F{i}")})))
+        .map(|i| {
+            (
+                format!("field_{i:03}"),
+                json!({"type": "text", "label": format!("F{i}")}),
+            )
+        })
         .collect();
     let mut body = base_dataset(json!("4"));
     body["schema"] = json!({"strict": false, "fields": fields});
@@ -248,7 +270,11 @@ fn every_import_status_and_terminality() {
         ("partial", ImportStatus::Partial, true),
         ("failed", ImportStatus::Failed, true),
         ("pending_schema", ImportStatus::PendingSchema, true),
-        ("validating", ImportStatus::Other("validating".into()), false),
+        (
+            "validating",
+            ImportStatus::Other("validating".into()),
+            false,
+        ),
     ];
     for (raw, expected, terminal) in cases {
         let job = import(base_import(raw));
@@ -262,7 +288,10 @@ fn every_import_status_and_terminality() {
 fn unknown_import_type_is_kept() {
     let mut body = base_import("queued");
     body["type"] = json!("s3_sync");
-    assert_eq!(import(body).import_type, Some(ImportType::Other("s3_sync".into())));
+    assert_eq!(
+        import(body).import_type,
+        Some(ImportType::Other("s3_sync".into()))
+    );
 }
 
 #[test]
@@ -275,7 +304,10 @@ fn reason_empty_null_or_absent_all_mean_none() {
     assert_eq!(import(base_import("failed")).reason, None);
     let mut body = base_import("failed");
     body["reason"] = json!("File could not be parsed");
-    assert_eq!(import(body).reason.as_deref(), Some("File could not be parsed"));
+    assert_eq!(
+        import(body).reason.as_deref(),
+        Some("File could not be parsed")
+    );
 }
 
 #[test]
@@ -313,7 +345,10 @@ fn progress_fields_from_the_official_cli_are_read() {
     body["rejected_seen_count"] = json!(3);
     body["accepted_count"] = json!(412);
     let job = import(body);
-    assert_eq!(job.processing_started_at.as_deref(), Some("2024-01-15T09:31:00Z"));
+    assert_eq!(
+        job.processing_started_at.as_deref(),
+        Some("2024-01-15T09:31:00Z")
+    );
     assert_eq!(job.processed_offset, Some(52_000));
     assert_eq!(job.written_count, Some(400));
     assert_eq!(job.duplicate_count, Some(12));
@@ -369,8 +404,14 @@ fn wrong_shape_reports_the_json_path() {
     }
     let err = decode::<ImportJob>("[1, 2]").expect_err("must fail");
     assert!(matches!(err, ClientError::Decode { .. }));
-    assert!(decode::<Dataset>("").is_err(), "an empty body is not a dataset");
-    assert!(decode::<Dataset>("{\"id\": \"x\"").is_err(), "truncated JSON");
+    assert!(
+        decode::<Dataset>("").is_err(),
+        "an empty body is not a dataset"
+    );
+    assert!(
+        decode::<Dataset>("{\"id\": \"x\"").is_err(),
+        "truncated JSON"
+    );
 }
 
 #[test]
@@ -388,7 +429,10 @@ fn error_body_with_string_detail() {
     .expect("decodes");
     assert_eq!(e.status, Some(404));
     assert_eq!(e.error_code, Some(140_100));
-    assert_eq!(e.detail, Some(ErrorDetail::Text("Dataset not found".into())));
+    assert_eq!(
+        e.detail,
+        Some(ErrorDetail::Text("Dataset not found".into()))
+    );
     assert_eq!(e.summary(), "Not found — Dataset not found");
     assert_eq!(e.interactive, Some(false));
 }
@@ -400,7 +444,10 @@ fn error_body_with_list_detail() {
         "additional_information": "/docs", "traceback": "tb"
     }}))
     .expect("decodes");
-    assert_eq!(e.detail, Some(ErrorDetail::List(vec!["a".into(), "b".into()])));
+    assert_eq!(
+        e.detail,
+        Some(ErrorDetail::List(vec!["a".into(), "b".into()]))
+    );
     assert_eq!(e.additional_information.as_deref(), Some("/docs"));
     assert_eq!(e.traceback.as_deref(), Some("tb"));
     assert_eq!(e.summary(), "Bad request — a — b");
@@ -420,7 +467,10 @@ fn error_body_with_field_map_detail() {
             ("name".into(), vec!["Required.".into()]),
         ]))
     );
-    assert_eq!(e.summary(), "Invalid — dataset_id: Must be a UUID. — name: Required.");
+    assert_eq!(
+        e.summary(),
+        "Invalid — dataset_id: Must be a UUID. — name: Required."
+    );
 }
 
 #[test]
@@ -431,8 +481,9 @@ fn flat_error_body() {
     assert_eq!(e.title.as_deref(), Some("Rate limited"));
     assert_eq!(e.detail, Some(ErrorDetail::Text("Slow down".into())));
     assert_eq!(e.status, None);
-    let e: ApiError = serde_json::from_value(json!({"detail": "Authentication credentials were not provided."}))
-        .expect("decodes");
+    let e: ApiError =
+        serde_json::from_value(json!({"detail": "Authentication credentials were not provided."}))
+            .expect("decodes");
     assert_eq!(e.summary(), "Authentication credentials were not provided.");
 }
 
@@ -457,7 +508,12 @@ fn retry_after_seconds_and_http_date() {
     assert_eq!(RetryAfter::parse("120"), Some(RetryAfter::Seconds(120)));
     assert_eq!(RetryAfter::parse(" 0 "), Some(RetryAfter::Seconds(0)));
     let at = RetryAfter::parse("Wed, 21 Oct 2015 07:28:00 GMT").expect("date");
-    assert_eq!(at, RetryAfter::At { epoch_ms: 1_445_412_480_000 });
+    assert_eq!(
+        at,
+        RetryAfter::At {
+            epoch_ms: 1_445_412_480_000
+        }
+    );
     assert_eq!(
         at.delay_from(1_445_412_470_000),
         std::time::Duration::from_secs(10)

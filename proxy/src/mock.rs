@@ -5,12 +5,12 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Json;
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use tower_http::cors::{Any, CorsLayer};
 
 use crate::problem::Problem;
@@ -58,10 +58,12 @@ pub fn app(state: Arc<MockState>, site: Option<Site>) -> Router {
     Router::new()
         .route("/_mock/requests", get(requests))
         .route("/_mock/reset", post(reset))
-        .fallback(move |State(state): State<Arc<MockState>>, request: Request| {
-            let site = site.clone();
-            async move { dispatch(state, site, request).await }
-        })
+        .fallback(
+            move |State(state): State<Arc<MockState>>, request: Request| {
+                let site = site.clone();
+                async move { dispatch(state, site, request).await }
+            },
+        )
         .with_state(state)
         .layer(cors)
 }
@@ -118,7 +120,14 @@ async fn answer(state: &MockState, path: &str) -> Response {
         tokio::time::sleep(step.delay).await;
     }
     let mut response = match step.body {
-        StepBody::Json(value) => Json(value).into_response(),
+        StepBody::Json(json) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            Body::from(json),
+        )
+            .into_response(),
         StepBody::Raw { text, content_type } => {
             ([(header::CONTENT_TYPE, content_type)], Body::from(text)).into_response()
         }

@@ -32,8 +32,8 @@ pub struct Step {
 /// A step's body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StepBody {
-    /// JSON, sent as `application/json`.
-    Json(Value),
+    /// JSON text (key order as in the file), sent as `application/json`.
+    Json(String),
     /// Text as it is, with its content type.
     Raw {
         /// The text.
@@ -74,8 +74,8 @@ impl Scenario {
         let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
         let steps = match value {
             Value::Object(ref map) if map.get("steps").is_some_and(Value::is_array) => {
-                let file: StepsFile = serde_json::from_value(value)
-                    .map_err(|e| format!("bad scenario: {e}"))?;
+                let file: StepsFile =
+                    serde_json::from_value(value).map_err(|e| format!("bad scenario: {e}"))?;
                 if file.steps.is_empty() {
                     return Err("`steps` is empty: give at least one step".to_owned());
                 }
@@ -85,9 +85,9 @@ impl Scenario {
                     .map(|(i, raw)| raw.validate().map_err(|e| format!("steps[{i}]: {e}")))
                     .collect::<Result<_, _>>()?
             }
-            body => vec![Step {
+            _ => vec![Step {
                 status: StatusCode::OK,
-                body: StepBody::Json(body),
+                body: StepBody::Json(text.trim().to_owned()),
                 headers: Vec::new(),
                 delay: Duration::ZERO,
             }],
@@ -142,7 +142,7 @@ impl RawStep {
                 if self.content_type.is_some() {
                     return Err("`content_type` goes with `raw`; `body` is always JSON".to_owned());
                 }
-                StepBody::Json(json)
+                StepBody::Json(json.to_string())
             }
             (None, Some(text)) => StepBody::Raw {
                 text,
@@ -239,9 +239,9 @@ fn route_for(relative: &Path) -> Result<Option<ApiRoute>, String> {
         }
         _ => return Ok(None),
     };
-    ApiRoute::from_raw_path(&path)
-        .map(Some)
-        .map_err(|_| "a scenario file is named by a hyphenated UUID (the id it answers for)".to_owned())
+    ApiRoute::from_raw_path(&path).map(Some).map_err(|_| {
+        "a scenario file is named by a hyphenated UUID (the id it answers for)".to_owned()
+    })
 }
 
 /// Reads every scenario under `dir`.
@@ -302,4 +302,3 @@ fn gather_embedded<'a>(dir: &'a include_dir::Dir<'a>, out: &mut Vec<(PathBuf, &'
         gather_embedded(sub, out);
     }
 }
-

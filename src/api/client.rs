@@ -119,7 +119,7 @@ impl ApiClient {
         } else {
             Err(ClientError::Http {
                 status,
-                body: serde_json::from_str::<ApiError>(&text).ok(),
+                body: serde_json::from_str::<ApiError>(&text).ok().map(Box::new),
                 retry_after,
             })
         }

@@ -144,7 +144,10 @@ fn field_messages<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, Vec<St
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a map of field to messages")
         }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
             let mut out = Vec::new();
             while let Some((field, messages)) = map.next_entry::<String, OneOrMany>()? {
                 let messages = match messages {
@@ -177,7 +180,7 @@ pub enum ClientError {
         /// The HTTP status code.
         status: u16,
         /// The decoded Prolific error body, when the body was one.
-        body: Option<ApiError>,
+        body: Option<Box<ApiError>>,
         /// When to try again, from `Retry-After`.
         retry_after: Option<RetryAfter>,
     },
@@ -216,7 +219,9 @@ impl fmt::Display for ClientError {
             ClientError::Http { status, body, .. } => {
                 let what = match *status {
                     400 => "The request was refused as malformed",
-                    401 => "The proxy's Prolific token was rejected; ask its operator to check PROLIFIC_TOKEN",
+                    401 => {
+                        "The proxy's Prolific token was rejected; ask its operator to check PROLIFIC_TOKEN"
+                    }
                     403 => "The proxy's Prolific token may not read this dataset",
                     404 => "Not found: check the dataset id and import id",
                     429 => "Too many requests; waiting before the next try",
@@ -224,15 +229,14 @@ impl fmt::Display for ClientError {
                     _ => "The request failed",
                 };
                 write!(f, "{what} (HTTP {status})")?;
-                match body.as_ref().map(ApiError::summary) {
+                match body.as_deref().map(ApiError::summary) {
                     Some(summary) if !summary.is_empty() => write!(f, ": {summary}"),
                     _ => Ok(()),
                 }
             }
-            ClientError::Decode { path, message } => write!(
-                f,
-                "The response could not be read at `{path}`: {message}"
-            ),
+            ClientError::Decode { path, message } => {
+                write!(f, "The response could not be read at `{path}`: {message}")
+            }
         }
     }
 }

@@ -5,8 +5,8 @@
 //! widget cannot work without is required (`id` and `name` of a dataset, `import_id` and
 //! `status` of an import), so a body of the wrong shape is still a decode error.
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use std::fmt;
 
 use super::open_enum::open_enum;
@@ -396,7 +396,9 @@ where
 }
 
 /// Reads `""` and `null` alike as `None`.
-pub(crate) fn non_empty_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn non_empty_string<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<String>, D::Error> {
     Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
 }
 

@@ -81,5 +81,5 @@ pub fn start_demo() {
             ])
         })
         .unwrap_or_else(|| MonitorConfig::from_pairs([]));
-    leptos::mount::mount_to_body(move || view! { <App config=config/> });
+    mount_to_body(move || view! { <App config=config/> });
 }
