@@ -2,8 +2,12 @@
 //! read-only routes to Prolific; `mock` answers the same routes from scenario files.
 
 pub mod cli;
+pub mod gate;
 pub mod mock;
 pub mod problem;
+pub mod request_log;
 pub mod routes;
 pub mod scenario;
+pub mod serve;
 pub mod site;
+pub mod token;

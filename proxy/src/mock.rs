@@ -13,10 +13,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::cors::{Any, CorsLayer};
 
+use crate::gate::{self, Gate};
 use crate::problem::Problem;
-use crate::routes::{ApiRoute, RouteError};
 use crate::scenario::{Scenarios, StepBody};
-use crate::site::{Site, method_not_allowed, route_problem};
+use crate::site::{self, Site};
 
 /// The mock's shared state: scenarios, how far each has advanced, request counts.
 #[derive(Debug, Default)]
@@ -55,7 +55,7 @@ pub fn app(state: Arc<MockState>, site: Option<Site>) -> Router {
         .allow_methods([Method::GET, Method::HEAD, Method::POST])
         .allow_headers(Any)
         .expose_headers(Any);
-    Router::new()
+    let router = Router::new()
         .route("/_mock/requests", get(requests))
         .route("/_mock/reset", post(reset))
         .fallback(
@@ -65,7 +65,8 @@ pub fn app(state: Arc<MockState>, site: Option<Site>) -> Router {
             },
         )
         .with_state(state)
-        .layer(cors)
+        .layer(cors);
+    crate::request_log::with_request_log(router)
 }
 
 async fn requests(State(state): State<Arc<MockState>>) -> impl IntoResponse {
@@ -80,23 +81,11 @@ async fn reset(State(state): State<Arc<MockState>>) -> StatusCode {
 }
 
 async fn dispatch(state: Arc<MockState>, site: Option<Site>, request: Request) -> Response {
-    let path = request.uri().path().to_owned();
-    if !path.starts_with("/api/") {
-        return match site {
-            Some(site) => site.serve(request).await,
-            None => Problem::not_found().into_response(),
-        };
+    match gate::check(&request) {
+        Gate::Api(route) => answer(&state, &route.path()).await,
+        Gate::Static => site::serve_optional(site, request).await,
+        Gate::Refuse(response) => response,
     }
-    let route = match ApiRoute::from_raw_path(&path) {
-        Ok(route) => route,
-        Err(e @ (RouteError::NotFound | RouteError::BadId(_))) => {
-            return route_problem(e).into_response();
-        }
-    };
-    if request.method() != Method::GET && request.method() != Method::HEAD {
-        return method_not_allowed();
-    }
-    answer(&state, &route.path()).await
 }
 
 /// Serves the next step of the scenario at `path`, or a Prolific-style 404.

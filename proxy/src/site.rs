@@ -1,15 +1,14 @@
-//! What both modes share: serving the built widget and the local error answers.
+//! Serving the built widget beside the API, in either mode.
 
 use std::path::PathBuf;
 
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 use crate::problem::Problem;
-use crate::routes::RouteError;
 
 /// A directory of static files (the Trunk-built widget), `index.html` at `/`.
 #[derive(Debug, Clone)]
@@ -18,7 +17,7 @@ pub struct Site {
 }
 
 impl Site {
-    /// Serves `dir`; fails if it is not a directory.
+    /// Serves `dir`; fails if it holds no `index.html`.
     pub fn new(dir: PathBuf) -> Result<Self, String> {
         if !dir.join("index.html").is_file() {
             return Err(format!(
@@ -43,26 +42,10 @@ impl Site {
     }
 }
 
-/// The local answer for a path outside the allow-list.
-pub fn route_problem(error: RouteError) -> Problem {
-    match error {
-        RouteError::NotFound => Problem::not_found(),
-        RouteError::BadId(what) => Problem::new(
-            StatusCode::BAD_REQUEST,
-            format!("The {what} must be a hyphenated UUID."),
-        ),
+/// Serves a static file when a site is configured, else the allow-list's 404.
+pub async fn serve_optional(site: Option<Site>, request: Request) -> Response {
+    match site {
+        Some(site) => site.serve(request).await,
+        None => Problem::not_found().into_response(),
     }
-}
-
-/// 405 with `Allow` for a method other than GET or HEAD on an allowed route.
-pub fn method_not_allowed() -> Response {
-    let mut response = Problem::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "Only GET and HEAD are allowed.",
-    )
-    .into_response();
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
-    response
 }

@@ -1,0 +1,240 @@
+//! Helpers for the proxy's integration tests: a fake upstream that records what reaches
+//! it, a proxy on a loopback port, and raw HTTP/1.1 requests.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use dataset_proxy::serve::{self, ServeConfig};
+use dataset_proxy::token::Token;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+pub const TOKEN: &str = "tok_5f0e9c2d-very-secret-7a1b";
+pub const OK_DATASET: &str = "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d";
+pub const OK_IMPORT: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+pub const THROTTLED: &str = "00000000-0000-4000-8000-000000000429";
+pub const SLOW: &str = "00000000-0000-4000-8000-0000000000d1";
+pub const BIG: &str = "00000000-0000-4000-8000-0000000000b1";
+
+/// A request as the fake upstream saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub uri: String,
+    pub headers: HeaderMap,
+}
+
+/// A local stand-in for api.prolific.com that records every request.
+#[derive(Debug, Clone)]
+pub struct FakeUpstream {
+    pub url: String,
+    pub seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl FakeUpstream {
+    pub async fn start() -> Self {
+        let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+        let record = Arc::clone(&seen);
+        let app = Router::new().fallback(move |request: Request| {
+            let record = Arc::clone(&record);
+            async move {
+                record.lock().expect("lock").push(Seen {
+                    method: request.method().to_string(),
+                    uri: request.uri().to_string(),
+                    headers: request.headers().clone(),
+                });
+                upstream_answer(request.uri().path()).await
+            }
+        });
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { url, seen }
+    }
+
+    pub fn hits(&self) -> usize {
+        self.seen.lock().expect("lock").len()
+    }
+
+    pub fn last(&self) -> Seen {
+        self.seen
+            .lock()
+            .expect("lock")
+            .last()
+            .cloned()
+            .expect("a request")
+    }
+}
+
+async fn upstream_answer(path: &str) -> Response {
+    let id = path
+        .rsplit('/')
+        .nth(if path.contains("/imports/") { 2 } else { 0 })
+        .unwrap_or("");
+    match id {
+        THROTTLED => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", "7"), ("content-type", "application/json")],
+            r#"{"error":{"status":429,"error_code":429,"title":"Too Many Requests","detail":"slow down"}}"#,
+        )
+            .into_response(),
+        SLOW => {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            (StatusCode::OK, "{}").into_response()
+        }
+        BIG => (StatusCode::OK, "x".repeat(2_000_000)).into_response(),
+        _ if path.contains("/imports/") => (
+            StatusCode::OK,
+            [("content-type", "application/json")],
+            format!(r#"{{"import_id":"{OK_IMPORT}","status":"queued"}}"#),
+        )
+            .into_response(),
+        _ => (
+            StatusCode::OK,
+            [
+                ("content-type", "application/json; charset=utf-8"),
+                ("set-cookie", "session=upstream; HttpOnly"),
+                ("x-upstream-internal", "leak"),
+            ],
+            format!(r#"{{"id":"{OK_DATASET}","name":"Upstream dataset","schema_version":"3"}}"#),
+        )
+            .into_response(),
+    }
+}
+
+/// A `serve` configuration pointing at `upstream`, with generous limits.
+pub fn config(upstream: &str) -> ServeConfig {
+    ServeConfig {
+        upstream: upstream.to_owned(),
+        token: Token::new(TOKEN.to_owned()).expect("token"),
+        allow_origins: Vec::new(),
+        upstream_timeout: Duration::from_secs(5),
+        connect_timeout: Duration::from_secs(2),
+        max_response_bytes: 4 * 1024 * 1024,
+        rate_per_minute: NonZeroU32::new(100_000).expect("non-zero"),
+        rate_burst: NonZeroU32::new(10_000).expect("non-zero"),
+        site: None,
+    }
+}
+
+/// Starts the proxy on a loopback port.
+pub async fn start_proxy(config: ServeConfig) -> SocketAddr {
+    let app = serve::app(config).expect("app");
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+    });
+    addr
+}
+
+/// A parsed HTTP/1.1 response.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The whole response as text, for "does the token appear anywhere" checks.
+    pub fn text(&self) -> String {
+        let mut out = format!("{}\n", self.status);
+        for (n, v) in &self.headers {
+            out.push_str(&format!("{n}: {v}\n"));
+        }
+        out + &self.body
+    }
+
+    /// Whether the body is a Prolific-shaped error with this status.
+    pub fn is_prolific_error(&self, status: u16) -> bool {
+        serde_json::from_str::<serde_json::Value>(&self.body)
+            .is_ok_and(|v| v["error"]["status"] == status && v["error"]["detail"].is_string())
+    }
+}
+
+/// Sends raw bytes and reads the whole response (the request should ask to close).
+pub async fn send_raw(addr: SocketAddr, request: &[u8]) -> RawResponse {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(request).await.expect("write");
+    let mut bytes = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut bytes)).await;
+    parse_response(&bytes)
+}
+
+/// `GET`-style request with the given method, target and extra header lines.
+pub async fn request(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[&str],
+) -> RawResponse {
+    let mut text = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for h in headers {
+        text.push_str(h);
+        text.push_str("\r\n");
+    }
+    text.push_str("\r\n");
+    send_raw(addr, text.as_bytes()).await
+}
+
+fn parse_response(bytes: &[u8]) -> RawResponse {
+    let text = String::from_utf8_lossy(bytes);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect::<Vec<_>>();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_owned()
+    };
+    RawResponse {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        body = rest[n..].strip_prefix("\r\n").unwrap_or(&rest[n..]);
+    }
+    out
+}
