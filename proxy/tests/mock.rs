@@ -45,7 +45,12 @@ async fn call(app: &Router, method: &str, path: &str) -> Answer {
     let content_type = headers
         .get("content-type")
         .map(|v| v.to_str().expect("ascii").to_owned());
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
     Answer {
         status,
         content_type,
@@ -131,15 +136,24 @@ async fn raw_bodies_headers_and_delays() {
 
     let started = Instant::now();
     let second = call(&app, "GET", &dataset_path(D)).await;
-    assert!(started.elapsed() >= Duration::from_millis(150), "delay_ms is honoured");
+    assert!(
+        started.elapsed() >= Duration::from_millis(150),
+        "delay_ms is honoured"
+    );
     assert_eq!(second.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(second.headers["retry-after"], "3");
     assert_eq!(second.headers["x-mock"], "yes");
     assert_eq!(second.body, "");
 
     let third = call(&app, "GET", &dataset_path(D)).await;
-    assert_eq!(third.body, "{\"id\": ", "truncated JSON is served as written");
-    assert_eq!(third.content_type.as_deref(), Some("text/plain; charset=utf-8"));
+    assert_eq!(
+        third.body, "{\"id\": ",
+        "truncated JSON is served as written"
+    );
+    assert_eq!(
+        third.content_type.as_deref(),
+        Some("text/plain; charset=utf-8")
+    );
 }
 
 #[tokio::test]
@@ -207,7 +221,10 @@ async fn unknown_ids_and_paths_get_prolific_shaped_errors() {
 
 #[tokio::test]
 async fn the_mock_answers_cors_for_any_origin_and_exposes_headers() {
-    let app = mock::app(Arc::new(MockState::new(scenario::demo().expect("demo"))), None);
+    let app = mock::app(
+        Arc::new(MockState::new(scenario::demo().expect("demo"))),
+        None,
+    );
     let request = Request::builder()
         .uri(dataset_path(D))
         .header("origin", "http://127.0.0.1:9999")
@@ -221,7 +238,11 @@ async fn the_mock_answers_cors_for_any_origin_and_exposes_headers() {
 #[tokio::test]
 async fn static_files_are_served_beside_the_api() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "index.html", "<!doctype html><title>widget</title>");
+    write(
+        dir.path(),
+        "index.html",
+        "<!doctype html><title>widget</title>",
+    );
     let site = dataset_proxy::site::Site::new(dir.path().to_owned()).expect("site");
     let app = mock::app(
         Arc::new(MockState::new(scenario::demo().expect("demo"))),
@@ -239,7 +260,11 @@ async fn static_files_are_served_beside_the_api() {
 fn malformed_scenario_files_are_reported_with_path_and_reason() {
     let cases = [
         (format!("datasets/{D}.json"), "{not json", "not JSON"),
-        (format!("datasets/{D}.json"), r#"{"steps": []}"#, "`steps` is empty"),
+        (
+            format!("datasets/{D}.json"),
+            r#"{"steps": []}"#,
+            "`steps` is empty",
+        ),
         (
             format!("datasets/{D}.json"),
             r#"{"steps": [{"status": 200, "body": {}, "raw": "x"}]}"#,
@@ -338,8 +363,7 @@ fn every_embedded_demo_scenario_decodes_with_the_widget_models() {
             } else {
                 match route {
                     ApiRoute::Dataset { .. } => {
-                        decode::<Dataset>(&text)
-                            .unwrap_or_else(|e| panic!("{path} step {n}: {e}"));
+                        decode::<Dataset>(&text).unwrap_or_else(|e| panic!("{path} step {n}: {e}"));
                     }
                     ApiRoute::Import { .. } => {
                         decode::<ImportJob>(&text)
