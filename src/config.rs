@@ -23,6 +23,40 @@ pub struct MonitorConfig {
     pub import_id: Option<ImportId>,
     /// Delay between polls of a running import, in milliseconds (clamped).
     pub poll_interval_ms: u32,
+    /// Light, dark, or following the system.
+    pub theme: Theme,
+}
+
+/// The colour scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    /// Follow `prefers-color-scheme`.
+    #[default]
+    Auto,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+impl Theme {
+    /// Reads `light`, `dark` or `auto` (any other value means auto).
+    pub fn parse(value: &str) -> Self {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "light" => Theme::Light,
+            "dark" => Theme::Dark,
+            _ => Theme::Auto,
+        }
+    }
+
+    /// The value of the root's `data-theme` attribute.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
 }
 
 /// Why a configuration was refused.
@@ -56,18 +90,19 @@ impl From<InvalidId> for ConfigError {
 
 impl MonitorConfig {
     /// Builds a configuration from named string values (query-string keys:
-    /// `dataset_id`, `import_id`, `proxy_url`, `poll_interval`). Unknown keys are ignored;
+    /// `dataset_id`, `import_id`, `proxy_url`, `poll_interval`, `theme`). Unknown keys are ignored;
     /// an empty `import_id` means none.
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, ConfigError> {
-        let (mut dataset, mut import, mut proxy, mut interval) = ("", "", "", "");
+        let (mut dataset, mut import, mut proxy, mut interval, mut theme) = ("", "", "", "", "");
         for (key, value) in pairs {
             match key {
                 "dataset_id" => dataset = value,
                 "import_id" => import = value,
                 "proxy_url" => proxy = value,
                 "poll_interval" => interval = value,
+                "theme" => theme = value,
                 _ => {}
             }
         }
@@ -81,6 +116,7 @@ impl MonitorConfig {
             dataset_id,
             import_id,
             poll_interval_ms: parse_poll_interval(interval)?,
+            theme: Theme::parse(theme),
         })
     }
 }

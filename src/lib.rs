@@ -7,6 +7,8 @@
 
 pub mod api;
 pub mod config;
+pub mod present;
+pub mod records;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

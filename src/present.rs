@@ -1,0 +1,169 @@
+//! How model values are shown: words, tones and icons for statuses, one-line meanings
+//! for field types. Plain Rust, so the wording is tested natively.
+
+use crate::api::{DatasetStatus, FieldType, ImportStatus};
+
+/// The colour family of a badge (always paired with an icon and words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Nothing has happened yet.
+    Neutral,
+    /// Work is under way.
+    Active,
+    /// Done, all good.
+    Success,
+    /// Done, with something to look at.
+    Warning,
+    /// Failed.
+    Error,
+    /// Waiting for a person.
+    Waiting,
+    /// A value this version does not know.
+    Unknown,
+}
+
+impl Tone {
+    /// The CSS class suffix (`pdm-tone-…`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tone::Neutral => "neutral",
+            Tone::Active => "active",
+            Tone::Success => "success",
+            Tone::Warning => "warning",
+            Tone::Error => "error",
+            Tone::Waiting => "waiting",
+            Tone::Unknown => "unknown",
+        }
+    }
+}
+
+/// Everything a badge shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadgeLook {
+    /// Colour family.
+    pub tone: Tone,
+    /// A symbol (decorative: the words carry the meaning).
+    pub icon: &'static str,
+    /// Short words.
+    pub label: String,
+    /// Whether the badge animates (in-progress states).
+    pub animated: bool,
+}
+
+/// How an import status looks.
+pub fn import_status(status: &ImportStatus) -> BadgeLook {
+    let (tone, icon, label, animated) = match status {
+        ImportStatus::Uninitialised => (Tone::Neutral, "○", "Not uploaded yet", false),
+        ImportStatus::Queued => (Tone::Active, "⋯", "Queued", true),
+        ImportStatus::Processing => (Tone::Active, "↻", "Processing", true),
+        ImportStatus::Complete => (Tone::Success, "✓", "Complete", false),
+        ImportStatus::Partial => (Tone::Warning, "!", "Partial: some records rejected", false),
+        ImportStatus::Failed => (Tone::Error, "✕", "Failed", false),
+        ImportStatus::PendingSchema => (Tone::Waiting, "⏸", "Waiting for a schema", false),
+        ImportStatus::Other(raw) => {
+            return BadgeLook {
+                tone: Tone::Unknown,
+                icon: "?",
+                label: raw.clone(),
+                animated: false,
+            };
+        }
+    };
+    BadgeLook {
+        tone,
+        icon,
+        label: label.to_owned(),
+        animated,
+    }
+}
+
+/// How a V3 dataset status looks.
+pub fn dataset_status(status: &DatasetStatus) -> BadgeLook {
+    let (tone, icon, label, animated) = match status {
+        DatasetStatus::Uninitialised => (Tone::Neutral, "○", "Not uploaded yet", false),
+        DatasetStatus::Processing => (Tone::Active, "↻", "Processing", true),
+        DatasetStatus::Ready => (Tone::Success, "✓", "Ready", false),
+        DatasetStatus::Error => (Tone::Error, "✕", "Error", false),
+        DatasetStatus::Other(raw) => {
+            return BadgeLook {
+                tone: Tone::Unknown,
+                icon: "?",
+                label: raw.clone(),
+                animated: false,
+            };
+        }
+    };
+    BadgeLook {
+        tone,
+        icon,
+        label: label.to_owned(),
+        animated,
+    }
+}
+
+/// One line on what a field type means.
+pub fn field_type_meaning(field_type: &FieldType) -> &'static str {
+    match field_type {
+        FieldType::Text => "Text shown to participants",
+        FieldType::ImageUrl => "URL of an image shown to participants",
+        FieldType::AudioUrl => "URL of an audio clip played to participants",
+        FieldType::VideoUrl => "URL of a video shown to participants",
+        FieldType::Metadata => "Kept in exports, never shown to participants",
+        FieldType::TaskGroupId => "Rows with the same value go to the same participant",
+        FieldType::Other(_) => "A field type this widget does not know yet",
+    }
+}
+
+/// One line on what schema strictness means.
+pub fn strictness_meaning(strict: bool) -> &'static str {
+    if strict {
+        "Strict: records missing any schema field are rejected."
+    } else {
+        "Lenient: missing fields are allowed and treated as absent."
+    }
+}
+
+/// What a person should do about a status, when there is something to do.
+pub fn import_advice(status: &ImportStatus) -> Option<&'static str> {
+    match status {
+        ImportStatus::PendingSchema => Some(
+            "This dataset has no schema yet. Set one (fields and their types) and the upload \
+             continues on its own.",
+        ),
+        ImportStatus::Uninitialised => {
+            Some("The upload URL was requested but no file has arrived yet.")
+        }
+        ImportStatus::Failed => Some("No records were ingested. Fix the file and upload it again."),
+        _ => None,
+    }
+}
+
+/// "2,500 rejected; 1,000 listed" when the error list is a partial view.
+pub fn partial_view_note(rejected: u64, listed: usize, format: impl Fn(u64) -> String) -> String {
+    format!(
+        "{} rejected; {} listed. The table shows the errors the API returned, not every rejected record.",
+        format(rejected),
+        format(listed as u64)
+    )
+}
+
+/// The value and unit for `Intl.RelativeTimeFormat` of a moment `delta_ms` from now
+/// (negative: in the past), in the largest unit that keeps the number at least 1.
+pub fn relative_parts(delta_ms: f64) -> (f64, &'static str) {
+    let seconds = delta_ms / 1000.0;
+    let abs = seconds.abs();
+    let (value, unit) = if abs < 45.0 {
+        (seconds, "second")
+    } else if abs < 45.0 * 60.0 {
+        (seconds / 60.0, "minute")
+    } else if abs < 22.0 * 3600.0 {
+        (seconds / 3600.0, "hour")
+    } else if abs < 26.0 * 86_400.0 {
+        (seconds / 86_400.0, "day")
+    } else if abs < 320.0 * 86_400.0 {
+        (seconds / (30.44 * 86_400.0), "month")
+    } else {
+        (seconds / (365.25 * 86_400.0), "year")
+    };
+    (value.round(), unit)
+}

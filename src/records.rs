@@ -1,0 +1,184 @@
+//! The rejected-records table's logic, kept free of the browser: filtering by text and
+//! by summary chip, sorting, paging, the chip counts, and the CSV export.
+
+use crate::api::{RAW_RECORD_FIELD, RecordError};
+
+/// Rows per page: the most rows ever in the DOM, whatever the number of errors.
+pub const PAGE_SIZE: usize = 50;
+
+/// What the column cells say for a field.
+pub fn field_label(error: &RecordError) -> &str {
+    match error.field.as_deref() {
+        Some(RAW_RECORD_FIELD) => "whole record (could not be parsed)",
+        Some(field) => field,
+        None => "—",
+    }
+}
+
+/// The reason, or a dash.
+pub fn reason_label(error: &RecordError) -> &str {
+    error.reason.as_deref().unwrap_or("—")
+}
+
+/// Which column orders the rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    /// The record's position in the uploaded file (missing indices last).
+    #[default]
+    RecordIndex,
+    /// The field, then the record index.
+    Field,
+}
+
+/// A chip that narrows the rows to one field or one reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Chip {
+    /// Rows whose field label is this.
+    Field(String),
+    /// Rows whose reason label is this.
+    Reason(String),
+}
+
+/// The table's view settings.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RecordQuery {
+    /// Case-insensitive text that must appear in the index, field or reason.
+    pub text: String,
+    /// An optional chip filter.
+    pub chip: Option<Chip>,
+    /// The sort column.
+    pub sort: SortKey,
+    /// Descending instead of ascending.
+    pub descending: bool,
+}
+
+/// Lower-cased search text per row, computed once per error list.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchIndex {
+    haystacks: Vec<String>,
+}
+
+impl SearchIndex {
+    /// Builds the search text of every row.
+    pub fn new(errors: &[RecordError]) -> Self {
+        let haystacks = errors
+            .iter()
+            .map(|e| {
+                let index = e.record_index.map(|i| i.to_string()).unwrap_or_default();
+                format!("{index}\u{1f}{}\u{1f}{}", field_label(e), reason_label(e)).to_lowercase()
+            })
+            .collect();
+        Self { haystacks }
+    }
+}
+
+/// The positions (into `errors`) of the rows to show, filtered and sorted.
+pub fn select(errors: &[RecordError], index: &SearchIndex, query: &RecordQuery) -> Vec<usize> {
+    let needle = query.text.trim().to_lowercase();
+    let mut rows: Vec<usize> = (0..errors.len())
+        .filter(|&i| {
+            let e = &errors[i];
+            let chip_ok = match &query.chip {
+                None => true,
+                Some(Chip::Field(f)) => field_label(e) == f,
+                Some(Chip::Reason(r)) => reason_label(e) == r,
+            };
+            chip_ok
+                && (needle.is_empty()
+                    || index.haystacks.get(i).is_some_and(|h| h.contains(&needle)))
+        })
+        .collect();
+    // Missing indices sort after every real one, in either direction.
+    let by_index = |e: &RecordError| (e.record_index.is_none(), e.record_index);
+    match query.sort {
+        SortKey::RecordIndex => rows.sort_by_key(|&i| by_index(&errors[i])),
+        SortKey::Field => rows.sort_by(|&a, &b| {
+            field_label(&errors[a])
+                .cmp(field_label(&errors[b]))
+                .then_with(|| by_index(&errors[a]).cmp(&by_index(&errors[b])))
+        }),
+    }
+    if query.descending {
+        rows.reverse();
+    }
+    rows
+}
+
+/// Counts per label, most frequent first (ties alphabetical), at most `limit` of them.
+pub fn counts<'a>(
+    errors: &'a [RecordError],
+    label: impl Fn(&'a RecordError) -> &'a str,
+    limit: usize,
+) -> Vec<(String, usize)> {
+    let mut map: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for e in errors {
+        *map.entry(label(e)).or_default() += 1;
+    }
+    let mut out: Vec<(String, usize)> = map.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.truncate(limit);
+    out
+}
+
+/// How many pages `rows` rows take (at least one).
+pub fn page_count(rows: usize) -> usize {
+    rows.div_ceil(PAGE_SIZE).max(1)
+}
+
+/// The rows of page `page` (0-based, clamped to the last page).
+pub fn page(rows: &[usize], page: usize) -> &[usize] {
+    let page = page.min(page_count(rows.len()) - 1);
+    let start = page * PAGE_SIZE;
+    &rows[start.min(rows.len())..(start + PAGE_SIZE).min(rows.len())]
+}
+
+/// The CSV of the given rows: a header, then `record_index,field,reason` as the API sent
+/// them (empty for null). RFC 4180: CRLF line ends, fields quoted when they hold a comma,
+/// quote or line break, quotes doubled. Cells that a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, tab or carriage return) get a leading `'`.
+pub fn csv(errors: &[RecordError], rows: &[usize]) -> String {
+    let mut out = String::from("record_index,field,reason\r\n");
+    for &i in rows {
+        let Some(e) = errors.get(i) else { continue };
+        let index = e.record_index.map(|n| n.to_string()).unwrap_or_default();
+        out.push_str(&index);
+        out.push(',');
+        push_cell(&mut out, e.field.as_deref().unwrap_or(""));
+        out.push(',');
+        push_cell(&mut out, e.reason.as_deref().unwrap_or(""));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn push_cell(out: &mut String, value: &str) {
+    let neutralised;
+    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        neutralised = format!("'{value}");
+        neutralised.as_str()
+    } else {
+        value
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
+}
+
+/// A file name for the CSV: `rejected-records-{dataset}-{import}.csv`, safe characters only.
+pub fn csv_file_name(dataset_id: &str, import_id: &str) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .take(64)
+            .collect()
+    };
+    format!(
+        "rejected-records-{}-{}.csv",
+        clean(dataset_id),
+        clean(import_id)
+    )
+}

@@ -1,0 +1,103 @@
+//! One import in detail: counts with a proportional bar, live progress, the failure
+//! reason, what to do, and the rejected records.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::badge::ImportBadge;
+use super::format::number;
+use super::record_table::RecordTable;
+use super::time::Timestamp;
+use crate::api::{ImportJob, ImportStatus};
+use crate::present::{import_advice, partial_view_note};
+
+/// Details of `job`, which belongs to `dataset_id`.
+#[component]
+pub fn ImportDetails(job: ImportJob, dataset_id: String) -> impl IntoView {
+    let dash = || "—".to_owned();
+    let fmt = |n: Option<u64>| n.map(number).unwrap_or_else(dash);
+    let duplicates = job.duplicate_count.or(job.duplicate_seen_count);
+    let truncated = job.errors_truncated().then(|| {
+        partial_view_note(job.rejected_count.unwrap_or(0), job.errors.len(), number)
+    });
+    let progress = (job.status == ImportStatus::Processing).then(|| progress_line(&job));
+    let advice = import_advice(&job.status);
+    let reason = job.reason.clone();
+    let errors: Arc<[crate::api::RecordError]> = job.errors.clone().into();
+    let show_table = !errors.is_empty();
+    view! {
+        <section class="pdm-import" data-import-id=job.import_id.clone() aria-label="Import details">
+            <h3>
+                "Import " <code>{job.import_id.clone()}</code> " "
+                <ImportBadge status=job.status.clone()/>
+            </h3>
+            <dl class="pdm-facts">
+                <div><dt>"File"</dt><dd>{job.filename.clone().unwrap_or_else(dash)}</dd></div>
+                <div><dt>"Created"</dt><dd><Timestamp iso=job.created_at.clone()/></dd></div>
+                <div><dt>"Updated"</dt><dd><Timestamp iso=job.updated_at.clone()/></dd></div>
+                <div><dt>"Accepted"</dt><dd data-count="accepted">{fmt(job.accepted_count)}</dd></div>
+                <div><dt>"Rejected"</dt><dd data-count="rejected">{fmt(job.rejected_count)}</dd></div>
+                <div><dt>"Duplicates"</dt><dd data-count="duplicates">{fmt(duplicates)}</dd></div>
+                <div><dt>"Newly written"</dt><dd data-count="new">{fmt(job.newly_written())}</dd></div>
+            </dl>
+            <CountBar job=job.clone()/>
+            {progress.map(|line| view! { <p class="pdm-progress" data-progress="">{line}</p> })}
+            {reason.map(|r| view! { <p class="pdm-reason"><strong>"Reason: "</strong>{r}</p> })}
+            {advice.map(|a| view! { <p class="pdm-note">{a}</p> })}
+            {truncated.map(|note| view! { <p class="pdm-note" data-partial-view="">{note}</p> })}
+            {show_table.then(|| view! {
+                <RecordTable errors=errors.clone() dataset_id=dataset_id.clone() import_id=job.import_id.clone()/>
+            })}
+        </section>
+    }
+}
+
+fn progress_line(job: &ImportJob) -> String {
+    let mut parts = Vec::new();
+    if let Some(n) = job.written_count {
+        parts.push(format!("{} written", number(n)));
+    }
+    if let Some(n) = job.rejected_seen_count {
+        parts.push(format!("{} rejected", number(n)));
+    }
+    if let Some(n) = job.duplicate_seen_count {
+        parts.push(format!("{} duplicates", number(n)));
+    }
+    if let Some(n) = job.processed_offset {
+        parts.push(format!("offset {}", number(n)));
+    }
+    if parts.is_empty() {
+        "Processing…".to_owned()
+    } else {
+        format!("So far: {}.", parts.join(", "))
+    }
+}
+
+/// New, duplicate and rejected records as one bar, widths in proportion.
+#[component]
+fn CountBar(job: ImportJob) -> impl IntoView {
+    let rejected = job.rejected_count.or(job.rejected_seen_count).unwrap_or(0);
+    let duplicates = job.duplicate_count.or(job.duplicate_seen_count).unwrap_or(0);
+    let accepted = job.accepted_count.or(job.written_count).unwrap_or(0);
+    let new = accepted.saturating_sub(duplicates);
+    let total = new + duplicates + rejected;
+    if total == 0 {
+        return ().into_any();
+    }
+    let pct = |n: u64| format!("width: {:.2}%", n as f64 * 100.0 / total as f64);
+    let label = format!(
+        "{} new, {} duplicates, {} rejected",
+        number(new),
+        number(duplicates),
+        number(rejected)
+    );
+    view! {
+        <div class="pdm-bar" role="img" aria-label=label.clone() title=label>
+            <span class="pdm-bar-new" style=pct(new)></span>
+            <span class="pdm-bar-dup" style=pct(duplicates)></span>
+            <span class="pdm-bar-rej" style=pct(rejected)></span>
+        </div>
+    }
+    .into_any()
+}
