@@ -47,7 +47,12 @@ pub fn Monitor(config: MonitorConfig) -> impl IntoView {
         move || {
             let client = client.clone();
             let dataset_id = dataset_id.clone();
-            async move { (async { client?.dataset(&dataset_id).await }.await, js_sys::Date::now()) }
+            async move {
+                (
+                    async { client?.dataset(&dataset_id).await }.await,
+                    js_sys::Date::now(),
+                )
+            }
         }
     });
     let followed = config.import_id.clone();
@@ -74,7 +79,9 @@ pub fn Monitor(config: MonitorConfig) -> impl IntoView {
         Some((Ok(d), _)) => {
             let details = match d.details.clone() {
                 DatasetDetails::V3(v3) => view! { <V3Section details=v3/> }.into_any(),
-                DatasetDetails::V4(v4) => view! { <V4Section details=v4 selected=selected/> }.into_any(),
+                DatasetDetails::V4(v4) => {
+                    view! { <V4Section details=v4 selected=selected/> }.into_any()
+                }
             };
             view! { <DatasetHeader dataset=d/> {details} }.into_any()
         }
@@ -92,7 +99,9 @@ pub fn Monitor(config: MonitorConfig) -> impl IntoView {
                     (Err(e), _) => return Some(view! { <ErrorMessage error=e/> }.into_any()),
                 },
                 _ => dataset.get().and_then(|(d, _)| match d.ok()?.details {
-                    DatasetDetails::V4(v4) => v4.imports.into_iter().find(|j| j.import_id == chosen),
+                    DatasetDetails::V4(v4) => {
+                        v4.imports.into_iter().find(|j| j.import_id == chosen)
+                    }
                     DatasetDetails::V3(_) => None,
                 })?,
             };
@@ -146,12 +155,7 @@ pub fn start_demo() {
     console_error_panic_hook::set_once();
     let search = window().location().search().unwrap_or_default();
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
-    let get = |key: &str| {
-        params
-            .as_ref()
-            .and_then(|p| p.get(key))
-            .unwrap_or_default()
-    };
+    let get = |key: &str| params.as_ref().and_then(|p| p.get(key)).unwrap_or_default();
     let values = [
         "dataset_id",
         "import_id",

@@ -9,7 +9,10 @@ use crate::api::{ApiError, ClientError, ErrorDetail};
 /// A failure in plain words, with the API's own explanation when it sent one. When
 /// `stale_since` is set, the data still on screen is from then.
 #[component]
-pub fn ErrorMessage(error: ClientError, #[prop(optional)] stale_since: Option<f64>) -> impl IntoView {
+pub fn ErrorMessage(
+    error: ClientError,
+    #[prop(optional)] stale_since: Option<f64>,
+) -> impl IntoView {
     let now = use_clock();
     let body = match &error {
         ClientError::Http {

@@ -18,9 +18,9 @@ pub fn ImportDetails(job: ImportJob, dataset_id: String) -> impl IntoView {
     let dash = || "—".to_owned();
     let fmt = |n: Option<u64>| n.map(number).unwrap_or_else(dash);
     let duplicates = job.duplicate_count.or(job.duplicate_seen_count);
-    let truncated = job.errors_truncated().then(|| {
-        partial_view_note(job.rejected_count.unwrap_or(0), job.errors.len(), number)
-    });
+    let truncated = job
+        .errors_truncated()
+        .then(|| partial_view_note(job.rejected_count.unwrap_or(0), job.errors.len(), number));
     let progress = (job.status == ImportStatus::Processing).then(|| progress_line(&job));
     let advice = import_advice(&job.status);
     let reason = job.reason.clone();
@@ -78,7 +78,10 @@ fn progress_line(job: &ImportJob) -> String {
 #[component]
 fn CountBar(job: ImportJob) -> impl IntoView {
     let rejected = job.rejected_count.or(job.rejected_seen_count).unwrap_or(0);
-    let duplicates = job.duplicate_count.or(job.duplicate_seen_count).unwrap_or(0);
+    let duplicates = job
+        .duplicate_count
+        .or(job.duplicate_seen_count)
+        .unwrap_or(0);
     let accepted = job.accepted_count.or(job.written_count).unwrap_or(0);
     let new = accepted.saturating_sub(duplicates);
     let total = new + duplicates + rejected;

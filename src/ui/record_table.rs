@@ -16,7 +16,11 @@ const CHIPS: usize = 8;
 
 /// A table of `errors` (kept in full; rendered one page at a time).
 #[component]
-pub fn RecordTable(errors: Arc<[RecordError]>, dataset_id: String, import_id: String) -> impl IntoView {
+pub fn RecordTable(
+    errors: Arc<[RecordError]>,
+    dataset_id: String,
+    import_id: String,
+) -> impl IntoView {
     let index = Arc::new(SearchIndex::new(&errors));
     let query = RwSignal::new(RecordQuery::default());
     let page = RwSignal::new(0usize);
@@ -55,7 +59,11 @@ pub fn RecordTable(errors: Arc<[RecordError]>, dataset_id: String, import_id: St
             move |_| {
                 let chip = chip.clone();
                 set_query(&move |q| {
-                    q.chip = if q.chip.as_ref() == Some(&chip) { None } else { Some(chip.clone()) };
+                    q.chip = if q.chip.as_ref() == Some(&chip) {
+                        None
+                    } else {
+                        Some(chip.clone())
+                    };
                 })
             }
         };

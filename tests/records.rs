@@ -1,0 +1,215 @@
+//! Native tests of the rejected-records logic and the presentation words.
+#![cfg(not(target_arch = "wasm32"))]
+
+use dataset_monitor::api::{FieldType, ImportStatus, RecordError};
+use dataset_monitor::present::{self, Tone, relative_parts};
+use dataset_monitor::records::{
+    self, Chip, PAGE_SIZE, RecordQuery, SearchIndex, SortKey, csv, csv_file_name,
+};
+
+fn err(index: Option<u64>, field: Option<&str>, reason: Option<&str>) -> RecordError {
+    RecordError {
+        record_index: index,
+        field: field.map(str::to_owned),
+        reason: reason.map(str::to_owned),
+    }
+}
+
+fn sample() -> Vec<RecordError> {
+    vec![
+        err(Some(7), Some("text"), Some("Too long")),
+        err(Some(2), Some("_raw"), Some("Malformed JSON")),
+        err(None, Some("image"), None),
+        err(Some(5), None, Some("Too long")),
+        err(Some(1), Some("text"), Some("Missing")),
+    ]
+}
+
+fn select(errors: &[RecordError], query: &RecordQuery) -> Vec<usize> {
+    records::select(errors, &SearchIndex::new(errors), query)
+}
+
+#[test]
+fn default_sort_is_by_record_index_with_missing_last() {
+    let e = sample();
+    assert_eq!(select(&e, &RecordQuery::default()), [4, 1, 3, 0, 2]);
+    let desc = RecordQuery {
+        descending: true,
+        ..RecordQuery::default()
+    };
+    assert_eq!(select(&e, &desc), [2, 0, 3, 1, 4]);
+}
+
+#[test]
+fn sort_by_field_label_then_index() {
+    let e = sample();
+    let q = RecordQuery {
+        sort: SortKey::Field,
+        ..RecordQuery::default()
+    };
+    // "image", "text"(1), "text"(7), "whole record…", "—"
+    assert_eq!(select(&e, &q), [2, 4, 0, 1, 3]);
+}
+
+#[test]
+fn text_filter_is_case_insensitive_over_index_field_and_reason() {
+    let e = sample();
+    let q = |text: &str| RecordQuery {
+        text: text.to_owned(),
+        ..RecordQuery::default()
+    };
+    assert_eq!(select(&e, &q("too LONG")), [3, 0]);
+    assert_eq!(select(&e, &q("whole record")), [1]);
+    assert_eq!(select(&e, &q("7")), [0]);
+    assert_eq!(select(&e, &q("  ")), [4, 1, 3, 0, 2]);
+    assert!(select(&e, &q("nothing like this")).is_empty());
+}
+
+#[test]
+fn chips_filter_by_field_or_reason_and_combine_with_text() {
+    let e = sample();
+    let field = RecordQuery {
+        chip: Some(Chip::Field("text".into())),
+        ..RecordQuery::default()
+    };
+    assert_eq!(select(&e, &field), [4, 0]);
+    let reason = RecordQuery {
+        chip: Some(Chip::Reason("Too long".into())),
+        text: "7".into(),
+        ..RecordQuery::default()
+    };
+    assert_eq!(select(&e, &reason), [0]);
+    let dash = RecordQuery {
+        chip: Some(Chip::Reason("—".into())),
+        ..RecordQuery::default()
+    };
+    assert_eq!(select(&e, &dash), [2]);
+}
+
+#[test]
+fn counts_are_most_frequent_first_and_limited() {
+    let e = sample();
+    let by_field = records::counts(&e, records::field_label, 3);
+    assert_eq!(
+        by_field,
+        [
+            ("text".to_owned(), 2),
+            ("image".to_owned(), 1),
+            ("whole record (could not be parsed)".to_owned(), 1)
+        ]
+    );
+    let by_reason = records::counts(&e, records::reason_label, 10);
+    assert_eq!(by_reason[0], ("Too long".to_owned(), 2));
+    assert_eq!(by_reason.len(), 4);
+}
+
+#[test]
+fn ten_thousand_rows_page_into_bounded_windows() {
+    let e: Vec<_> = (0..10_000u64)
+        .map(|i| err(Some(i), Some(if i % 3 == 0 { "a" } else { "b" }), Some("r")))
+        .collect();
+    let rows = select(&e, &RecordQuery::default());
+    assert_eq!(rows.len(), 10_000);
+    assert_eq!(records::page_count(rows.len()), 10_000 / PAGE_SIZE);
+    assert_eq!(records::page(&rows, 0).len(), PAGE_SIZE);
+    assert_eq!(records::page(&rows, 3)[0], 3 * PAGE_SIZE);
+    assert_eq!(
+        records::page(&rows, 10_000),
+        records::page(&rows, 199),
+        "clamped"
+    );
+    assert_eq!(records::page_count(0), 1);
+    assert!(records::page(&[], 0).is_empty());
+}
+
+#[test]
+fn csv_is_rfc_4180_and_neutralises_formulas_byte_for_byte() {
+    let e = vec![
+        err(Some(0), Some("text"), Some("He said \"hi\", then left")),
+        err(Some(1), Some("_raw"), Some("line one\nline two")),
+        err(None, None, None),
+        err(Some(3), Some("=cmd|' /C calc'!A0"), Some("+1")),
+        err(Some(4), Some("@SUM(A1)"), Some("-2, maybe")),
+        err(Some(5), Some("plain"), Some("\tTabbed")),
+    ];
+    let all: Vec<usize> = (0..e.len()).collect();
+    let expected = "record_index,field,reason\r\n\
+        0,text,\"He said \"\"hi\"\", then left\"\r\n\
+        1,_raw,\"line one\nline two\"\r\n\
+        ,,\r\n\
+        3,'=cmd|' /C calc'!A0,'+1\r\n\
+        4,'@SUM(A1),\"'-2, maybe\"\r\n\
+        5,plain,'\tTabbed\r\n";
+    assert_eq!(csv(&e, &all), expected);
+    assert_eq!(csv(&e, &[2]), "record_index,field,reason\r\n,,\r\n");
+}
+
+#[test]
+fn csv_file_names_carry_the_ids_and_nothing_unsafe() {
+    assert_eq!(
+        csv_file_name("3fa85f64-5717", "7c9e/../x"),
+        "rejected-records-3fa85f64-5717-7c9ex.csv"
+    );
+}
+
+#[test]
+fn every_import_status_has_its_own_tone_icon_and_words() {
+    let mut seen = Vec::new();
+    for status in ImportStatus::KNOWN {
+        let look = present::import_status(status);
+        assert!(!look.label.is_empty());
+        seen.push((look.icon, look.label.clone()));
+    }
+    let icons: std::collections::HashSet<_> = seen.iter().map(|(i, _)| *i).collect();
+    assert_eq!(
+        icons.len(),
+        ImportStatus::KNOWN.len(),
+        "each status its own icon"
+    );
+    assert_eq!(
+        present::import_status(&ImportStatus::Partial).tone,
+        Tone::Warning
+    );
+    assert_eq!(
+        present::import_status(&ImportStatus::Failed).tone,
+        Tone::Error
+    );
+    assert_eq!(
+        present::import_status(&ImportStatus::Complete).tone,
+        Tone::Success
+    );
+    assert!(present::import_status(&ImportStatus::Processing).animated);
+    assert!(!present::import_status(&ImportStatus::Complete).animated);
+    assert_eq!(
+        present::import_status(&ImportStatus::PendingSchema).label,
+        "Waiting for a schema"
+    );
+    let unknown = present::import_status(&ImportStatus::Other("archived".into()));
+    assert_eq!(
+        (unknown.tone, unknown.label.as_str()),
+        (Tone::Unknown, "archived")
+    );
+}
+
+#[test]
+fn field_types_have_meanings_and_unknown_ones_say_so() {
+    for t in FieldType::KNOWN {
+        assert!(!present::field_type_meaning(t).contains("does not know"));
+    }
+    assert!(present::field_type_meaning(&FieldType::Other("x".into())).contains("does not know"));
+}
+
+#[test]
+fn relative_time_picks_a_readable_unit() {
+    assert_eq!(relative_parts(-3_000.0), (-3.0, "second"));
+    assert_eq!(relative_parts(-180_000.0), (-3.0, "minute"));
+    assert_eq!(relative_parts(7_200_000.0), (2.0, "hour"));
+    assert_eq!(relative_parts(-3.0 * 86_400_000.0), (-3.0, "day"));
+    assert_eq!(relative_parts(-3.0 * 365.25 * 86_400_000.0), (-3.0, "year"));
+}
+
+#[test]
+fn partial_view_note_reads_naturally() {
+    let note = present::partial_view_note(2_500, 1_000, |n| n.to_string());
+    assert!(note.starts_with("2500 rejected; 1000 listed."), "{note}");
+}

@@ -1,0 +1,565 @@
+//! Browser tests of the components in headless Chromium, rendered from typed models
+//! (decoded from JSON, as the client would).
+#![cfg(target_arch = "wasm32")]
+
+use std::sync::Arc;
+
+use dataset_monitor::api::{
+    ApiError, ClientError, Dataset, DatasetDetails, ImportJob, ImportStatus, RecordError, decode,
+};
+use dataset_monitor::config::MonitorConfig;
+use dataset_monitor::ui::{
+    App, DatasetHeader, ErrorMessage, ImportBadge, ImportDetails, RecordTable, V3Section, V4Section,
+};
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const API: &str = match option_env!("DATASET_MONITOR_TEST_API") {
+    Some(url) => url,
+    None => "http://127.0.0.1:18931",
+};
+
+/// A fresh container in the page, with the widget's mount kept alive while it is used.
+struct Mounted {
+    root: HtmlElement,
+    _handle: Box<dyn std::any::Any>,
+}
+
+fn mount<F, V>(f: F) -> Mounted
+where
+    F: FnOnce() -> V + 'static,
+    V: IntoView + 'static,
+{
+    let document = web_sys::window()
+        .expect("window")
+        .document()
+        .expect("document");
+    let root: HtmlElement = document
+        .create_element("div")
+        .expect("div")
+        .dyn_into()
+        .expect("html element");
+    document
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
+    let handle = mount_to(root.clone(), f);
+    Mounted {
+        root,
+        _handle: Box::new(handle),
+    }
+}
+
+impl Mounted {
+    fn all(&self, selector: &str) -> Vec<Element> {
+        let list = self.root.query_selector_all(selector).expect("selector");
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+            .collect()
+    }
+
+    fn one(&self, selector: &str) -> Element {
+        self.root
+            .query_selector(selector)
+            .expect("selector")
+            .unwrap_or_else(|| panic!("no {selector} in {}", self.root.inner_html()))
+    }
+
+    fn text(&self, selector: &str) -> String {
+        self.one(selector).text_content().unwrap_or_default()
+    }
+
+    fn button(&self, label: &str) -> HtmlElement {
+        self.all("button")
+            .into_iter()
+            .find(|b| b.text_content().unwrap_or_default().contains(label))
+            .unwrap_or_else(|| panic!("no button {label:?}"))
+            .dyn_into()
+            .expect("html element")
+    }
+}
+
+async fn settle() {
+    TimeoutFuture::new(0).await;
+}
+
+async fn until(what: &str, mut ready: impl FnMut() -> bool) {
+    for _ in 0..200 {
+        if ready() {
+            return;
+        }
+        TimeoutFuture::new(25).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn job(status: &str, extra: &str) -> ImportJob {
+    decode(&format!(
+        r#"{{"import_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "dataset_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            "type": "file_upload", "status": "{status}", "filename": "f.csv",
+            "created_at": "2024-01-15T09:30:00Z", "updated_at": "2024-01-15T10:00:00Z" {extra}}}"#
+    ))
+    .expect("import decodes")
+}
+
+fn dataset(json: &str) -> Dataset {
+    decode(json).expect("dataset decodes")
+}
+
+#[wasm_bindgen_test]
+async fn every_import_status_badge_has_hook_icon_and_words() {
+    for (raw, words) in [
+        ("uninitialised", "Not uploaded yet"),
+        ("queued", "Queued"),
+        ("processing", "Processing"),
+        ("complete", "Complete"),
+        ("partial", "Partial"),
+        ("failed", "Failed"),
+        ("pending_schema", "Waiting for a schema"),
+        ("archived_by_admin", "archived_by_admin"),
+    ] {
+        let status = ImportStatus::from(raw);
+        let m = mount(move || view! { <ImportBadge status=status/> });
+        settle().await;
+        let badge = m.one("[data-import-status]");
+        assert_eq!(
+            badge.get_attribute("data-import-status").as_deref(),
+            Some(raw)
+        );
+        assert!(m.text(".pdm-badge-label").contains(words), "{raw}");
+        assert!(!m.text(".pdm-badge-icon").is_empty(), "{raw} has an icon");
+        assert_eq!(
+            m.one(".pdm-badge-icon")
+                .get_attribute("aria-hidden")
+                .as_deref(),
+            Some("true")
+        );
+        let class = badge.get_attribute("class").unwrap_or_default();
+        assert_eq!(
+            class.contains("pdm-animated"),
+            matches!(raw, "queued" | "processing"),
+            "{raw}: {class}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn v3_section_shows_status_file_and_grouping() {
+    let d = dataset(
+        r#"{"id": "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d", "name": "V3", "schema_version": 3,
+            "status": "PROCESSING", "filename": null, "has_predetermined_grouping_id": false}"#,
+    );
+    let DatasetDetails::V3(v3) = d.details else {
+        panic!("V3")
+    };
+    let m = mount(move || view! { <V3Section details=v3/> });
+    settle().await;
+    m.one("[data-dataset-version='3']");
+    assert_eq!(
+        m.one("[data-dataset-status]")
+            .get_attribute("data-dataset-status")
+            .as_deref(),
+        Some("PROCESSING")
+    );
+    let text = m.root.text_content().unwrap_or_default();
+    assert!(text.contains("File—"), "{text}");
+    assert!(text.contains("Predetermined groupingNo"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn v4_section_with_200_fields_and_an_unknown_type() {
+    let fields: Vec<String> = (0..199)
+        .map(|i| format!(r#""f{i:03}": {{"type": "text", "label": "L{i}"}}"#))
+        .chain([r#""hologram": {"type": "hologram_url"}"#.to_owned()])
+        .collect();
+    let json = format!(
+        r#"{{"id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "name": "V4", "schema_version": "4",
+            "schema": {{"strict": false, "fields": {{{}}}}}, "imports": []}}"#,
+        fields.join(",")
+    );
+    let DatasetDetails::V4(v4) = dataset(&json).details else {
+        panic!("V4")
+    };
+    let selected = RwSignal::new(None);
+    let m = mount(move || view! { <V4Section details=v4 selected=selected/> });
+    settle().await;
+    m.one("[data-dataset-version='4']");
+    assert_eq!(m.all("[data-schema-table] tbody tr").len(), 200);
+    assert!(m.text(".pdm-strictness").starts_with("Lenient"));
+    let unknown = m.one("[data-known='false']");
+    assert_eq!(unknown.text_content().as_deref(), Some("hologram_url"));
+    assert!(
+        m.root
+            .text_content()
+            .unwrap_or_default()
+            .contains("No imports yet")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn v4_without_schema_explains_pending_schema_and_lists_imports() {
+    let d = dataset(
+        r#"{"id": "4b0e2d1c-9a8f-4e7d-8c6b-5a4f3e2d1c0b", "name": "No schema", "schema_version": "4",
+            "schema": null, "imports": [
+              {"import_id": "a1", "status": "pending_schema", "filename": "one.jsonl"},
+              {"import_id": "a2", "status": "complete", "accepted_count": 12000, "duplicate_count": 3}
+            ]}"#,
+    );
+    let DatasetDetails::V4(v4) = d.details else {
+        panic!("V4")
+    };
+    let selected = RwSignal::new(None);
+    let m = mount(move || view! { <V4Section details=v4 selected=selected/> });
+    settle().await;
+    assert!(m.text("[data-no-schema]").contains("pending_schema"));
+    let rows = m.all("[data-imports-table] tbody tr");
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        rows[0].get_attribute("data-import-id").as_deref(),
+        Some("a1")
+    );
+    assert!(
+        rows[1]
+            .text_content()
+            .unwrap_or_default()
+            .contains("12,000")
+    );
+    m.all("[data-imports-table] tbody tr button")[1]
+        .clone()
+        .dyn_into::<HtmlElement>()
+        .expect("button")
+        .click();
+    settle().await;
+    assert_eq!(selected.get_untracked().as_deref(), Some("a2"));
+    assert_eq!(
+        m.all("[data-imports-table] tbody tr button")[1]
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn hostile_strings_render_as_text_never_markup() {
+    let d = dataset(
+        r#"{"id": "<b>id</b>", "name": "<img src=x onerror=\"window.__pwned=1\">", "schema_version": "3",
+            "created_by": "<script>window.__pwned=2</script>", "filename": "<b>bold</b>"}"#,
+    );
+    let name = d.name.clone();
+    let DatasetDetails::V3(v3) = d.details.clone() else {
+        panic!("V3")
+    };
+    let m = mount(move || view! { <DatasetHeader dataset=d/> <V3Section details=v3/> });
+    settle().await;
+    assert!(
+        m.all("img, script, b").is_empty(),
+        "{}",
+        m.root.inner_html()
+    );
+    assert_eq!(m.text(".pdm-title"), name);
+    assert!(
+        m.root
+            .text_content()
+            .unwrap_or_default()
+            .contains("<b>bold</b>")
+    );
+    let pwned = js_sys::Reflect::get(&js_sys::global(), &"__pwned".into()).expect("get");
+    assert!(pwned.is_undefined());
+
+    let errors: Arc<[RecordError]> = vec![RecordError {
+        record_index: Some(1),
+        field: Some("<i>f</i>".into()),
+        reason: Some("<img src=y>".into()),
+    }]
+    .into();
+    let t = mount(
+        move || view! { <RecordTable errors=errors dataset_id="d".to_owned() import_id="i".to_owned()/> },
+    );
+    settle().await;
+    assert!(t.all("img, i").is_empty(), "{}", t.root.inner_html());
+    assert!(t.text("[data-error-table] tbody").contains("<img src=y>"));
+}
+
+#[wasm_bindgen_test]
+async fn each_error_body_shape_is_shown() {
+    let cases = [
+        (
+            r#"{"error": {"status": 404, "error_code": 1, "title": "Not found", "detail": "No such dataset"}}"#,
+            vec!["Not found", "No such dataset"],
+        ),
+        (
+            r#"{"error": {"status": 400, "error_code": 1, "title": "Bad", "detail": ["one", "two"], "additional_information": "See docs", "traceback": "Traceback: boom"}}"#,
+            vec!["one", "two", "See docs", "Technical details"],
+        ),
+        (
+            r#"{"error": {"status": 400, "error_code": 1, "title": "Invalid", "detail": {"name": ["Required."], "id": ["Bad id."]}}}"#,
+            vec!["name", "Required.", "id", "Bad id."],
+        ),
+        (
+            r#"{"message": "Flat message", "detail": "Flat detail"}"#,
+            vec!["Flat message", "Flat detail"],
+        ),
+    ];
+    for (body, expected) in cases {
+        let body: ApiError = serde_json::from_str(body).expect("error body");
+        let error = ClientError::Http {
+            status: body.status.unwrap_or(500),
+            body: Some(Box::new(body)),
+            retry_after: None,
+        };
+        let m = mount(move || view! { <ErrorMessage error=error/> });
+        settle().await;
+        let alert = m.one("[role='alert']");
+        let text = alert.text_content().unwrap_or_default();
+        for e in expected {
+            assert!(text.contains(e), "{e:?} missing from {text:?}");
+        }
+        for details in m.all("details.pdm-error-traceback") {
+            assert!(
+                details.get_attribute("open").is_none(),
+                "the traceback is folded away"
+            );
+        }
+    }
+    let m =
+        mount(|| view! { <ErrorMessage error=ClientError::Network("Failed to fetch".into())/> });
+    settle().await;
+    assert!(
+        m.text("[role='alert']")
+            .contains("Could not reach the proxy")
+    );
+    let m = mount(
+        || view! { <ErrorMessage error=ClientError::Decode { path: "imports[0].status".into(), message: "bad".into() } stale_since=js_sys::Date::now()/> },
+    );
+    settle().await;
+    assert!(m.text("[role='alert']").contains("imports[0].status"));
+    assert!(m.text(".pdm-stale-note").contains("Showing data from"));
+}
+
+#[wasm_bindgen_test]
+async fn import_details_show_counts_reason_advice_and_partial_view() {
+    let failed = job("failed", r#", "reason": "Line 3 is not valid JSON""#);
+    let m = mount(move || view! { <ImportDetails job=failed dataset_id="d".to_owned()/> });
+    settle().await;
+    assert!(m.text(".pdm-reason").contains("Line 3 is not valid JSON"));
+
+    let pending = job("pending_schema", "");
+    let m = mount(move || view! { <ImportDetails job=pending dataset_id="d".to_owned()/> });
+    settle().await;
+    assert!(
+        m.root
+            .text_content()
+            .unwrap_or_default()
+            .contains("Set one")
+    );
+
+    let partial = job(
+        "partial",
+        r#", "accepted_count": 9000, "rejected_count": 2500, "duplicate_count": 100,
+           "errors": [{"record_index": 1, "field": "a", "reason": "r"}]"#,
+    );
+    let m = mount(move || view! { <ImportDetails job=partial dataset_id="d".to_owned()/> });
+    settle().await;
+    assert_eq!(m.text("[data-count='accepted']"), "9,000");
+    assert_eq!(m.text("[data-count='new']"), "8,900");
+    assert!(
+        m.text("[data-partial-view]")
+            .starts_with("2,500 rejected; 1 listed")
+    );
+    m.one(".pdm-bar[role='img']");
+    m.one("table[data-error-table]");
+
+    let processing = job(
+        "processing",
+        r#", "written_count": 400, "rejected_seen_count": 3, "duplicate_seen_count": 2"#,
+    );
+    let m = mount(move || view! { <ImportDetails job=processing dataset_id="d".to_owned()/> });
+    settle().await;
+    assert!(m.text("[data-progress]").contains("400 written"));
+}
+
+#[wasm_bindgen_test]
+async fn ten_thousand_errors_keep_the_dom_bounded_and_filter_sort_chips_and_pages_work() {
+    let errors: Arc<[RecordError]> = (0..10_000u64)
+        .map(|i| RecordError {
+            record_index: Some(i),
+            field: Some(if i % 10 == 0 {
+                "_raw".into()
+            } else {
+                format!("field_{}", i % 3)
+            }),
+            reason: Some(if i % 2 == 0 {
+                "Too long".into()
+            } else {
+                "Missing".into()
+            }),
+        })
+        .collect::<Vec<_>>()
+        .into();
+    let m = mount(
+        move || view! { <RecordTable errors=errors dataset_id="d".to_owned() import_id="i".to_owned()/> },
+    );
+    settle().await;
+    let rows = || m.all("table[data-error-table] tbody tr");
+    assert_eq!(rows().len(), 50);
+    assert!(m.all("tr").len() <= 100, "DOM rows bounded");
+    assert!(m.text("[data-page-status]").contains("of 10,000"));
+    assert!(
+        m.one("table[data-error-table] caption")
+            .text_content()
+            .unwrap_or_default()
+            .contains("0-based")
+    );
+    assert_eq!(m.all("th[scope='col']").len(), 3);
+
+    // Next page.
+    m.button("Next").click();
+    settle().await;
+    assert_eq!(rows()[0].get_attribute("data-row").as_deref(), Some("50"));
+
+    // Sort by record index, descending (second click on the same header).
+    m.button("Record (0-based)").click();
+    settle().await;
+    assert_eq!(
+        m.all("th[aria-sort='descending']").len(),
+        1,
+        "aria-sort follows the sort"
+    );
+    assert_eq!(rows()[0].get_attribute("data-row").as_deref(), Some("9999"));
+
+    // Text filter (page resets to the first).
+    let input: HtmlInputElement = m.one("input.pdm-filter").dyn_into().expect("input");
+    input.set_value("whole record");
+    input
+        .dispatch_event(&web_sys::Event::new("input").expect("event"))
+        .expect("dispatch");
+    settle().await;
+    assert!(
+        m.text("[data-page-status]").contains("of 1,000"),
+        "{}",
+        m.text("[data-page-status]")
+    );
+    assert!(rows().iter().all(|r| {
+        r.text_content()
+            .unwrap_or_default()
+            .contains("whole record")
+    }));
+
+    // Clear the text, then a reason chip.
+    input.set_value("");
+    input
+        .dispatch_event(&web_sys::Event::new("input").expect("event"))
+        .expect("dispatch");
+    settle().await;
+    let chip = m
+        .all(".pdm-chip")
+        .into_iter()
+        .find(|c| c.text_content().unwrap_or_default().starts_with("Missing"))
+        .expect("a Missing chip")
+        .dyn_into::<HtmlElement>()
+        .expect("html");
+    chip.click();
+    settle().await;
+    assert_eq!(chip.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert!(
+        m.text("[data-page-status]").contains("of 5,000"),
+        "{}",
+        m.text("[data-page-status]")
+    );
+    assert!(
+        rows()
+            .iter()
+            .all(|r| r.text_content().unwrap_or_default().contains("Missing"))
+    );
+    chip.click();
+    settle().await;
+    assert!(m.text("[data-page-status]").contains("of 10,000"));
+
+    // Sort by field: `_raw` rows read "whole record…" and sort after "field_…".
+    m.button("Field").click();
+    settle().await;
+    assert!(
+        rows()[0]
+            .text_content()
+            .unwrap_or_default()
+            .contains("field_0")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_whole_widget_renders_the_demo_dataset_and_followed_import() {
+    let config = MonitorConfig::from_pairs([
+        ("dataset_id", "3fa85f64-5717-4562-b3fc-2c963f66afa6"),
+        ("import_id", "7c9e6679-7425-40de-944b-e07fc1f90ae7"),
+        ("proxy_url", API),
+    ]);
+    let m = mount(move || view! { <App config=config/> });
+    m.one("[role='status']");
+    until("the dataset", || {
+        m.root
+            .query_selector("[data-dataset-version='4']")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+    until("the import", || {
+        m.root
+            .query_selector("[role='status'] [data-import-status]")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+    assert_eq!(
+        m.one("[role='status'] [data-import-status]")
+            .get_attribute("data-import-status")
+            .as_deref(),
+        Some("partial")
+    );
+    until("the error table", || {
+        m.root
+            .query_selector("table[data-error-table]")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+    assert_eq!(m.all("table[data-error-table] tbody tr").len(), 2);
+    assert_eq!(
+        m.one(".pdm").get_attribute("data-theme").as_deref(),
+        Some("auto")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_configuration_error_is_an_alert() {
+    let config = MonitorConfig::from_pairs([("dataset_id", "nope"), ("theme", "dark")]);
+    let m = mount(move || view! { <App config=config/> });
+    settle().await;
+    assert!(m.text("[role='alert']").contains("not a UUID"));
+}
+
+#[wasm_bindgen_test]
+async fn an_api_error_is_an_alert() {
+    let config = MonitorConfig::from_pairs([
+        ("dataset_id", "00000000-0000-4000-8000-000000000404"),
+        ("proxy_url", API),
+    ]);
+    let m = mount(move || view! { <App config=config/> });
+    until("the alert", || {
+        m.root
+            .query_selector("[role='alert']")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+    assert!(m.text("[role='alert']").contains("HTTP 404"));
+}
