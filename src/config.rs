@@ -25,7 +25,12 @@ pub struct MonitorConfig {
     pub poll_interval_ms: u32,
     /// Light, dark, or following the system.
     pub theme: Theme,
+    /// Client-side limit for one request, in milliseconds.
+    pub request_timeout_ms: u32,
 }
+
+/// Default client-side limit for one request.
+pub const DEFAULT_REQUEST_TIMEOUT_MS: u32 = 15_000;
 
 /// The colour scheme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,6 +71,8 @@ pub enum ConfigError {
     Id(InvalidId),
     /// The poll interval is not a number of milliseconds.
     PollInterval(String),
+    /// The request timeout is not a number of milliseconds.
+    RequestTimeout(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -75,6 +82,10 @@ impl fmt::Display for ConfigError {
             ConfigError::PollInterval(v) => write!(
                 f,
                 "the poll interval {v:?} is not a whole number of milliseconds"
+            ),
+            ConfigError::RequestTimeout(v) => write!(
+                f,
+                "the request timeout {v:?} is not a whole number of milliseconds"
             ),
         }
     }
@@ -95,7 +106,8 @@ impl MonitorConfig {
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Self, ConfigError> {
-        let (mut dataset, mut import, mut proxy, mut interval, mut theme) = ("", "", "", "", "");
+        let (mut dataset, mut import, mut proxy, mut interval, mut theme, mut timeout) =
+            ("", "", "", "", "", "");
         for (key, value) in pairs {
             match key {
                 "dataset_id" => dataset = value,
@@ -103,6 +115,7 @@ impl MonitorConfig {
                 "proxy_url" => proxy = value,
                 "poll_interval" => interval = value,
                 "theme" => theme = value,
+                "request_timeout" => timeout = value,
                 _ => {}
             }
         }
@@ -117,6 +130,8 @@ impl MonitorConfig {
             import_id,
             poll_interval_ms: parse_poll_interval(interval)?,
             theme: Theme::parse(theme),
+            request_timeout_ms: parse_ms(timeout, DEFAULT_REQUEST_TIMEOUT_MS, 100, 120_000)
+                .map_err(|_| ConfigError::RequestTimeout(timeout.to_owned()))?,
         })
     }
 }
@@ -124,17 +139,32 @@ impl MonitorConfig {
 /// Reads a poll interval in milliseconds; empty means the default, and values outside
 /// [`MIN_POLL_INTERVAL_MS`]..=[`MAX_POLL_INTERVAL_MS`] are clamped into it.
 pub fn parse_poll_interval(value: &str) -> Result<u32, ConfigError> {
+    parse_ms(
+        value,
+        DEFAULT_POLL_INTERVAL_MS,
+        MIN_POLL_INTERVAL_MS,
+        MAX_POLL_INTERVAL_MS,
+    )
+    .map_err(|_| ConfigError::PollInterval(value.trim().to_owned()))
+}
+
+/// A whole number of milliseconds, clamped to `min..=max`; empty means `default`.
+/// Digit strings too long for any integer are clamped too.
+fn parse_ms(value: &str, default: u32, min: u32, max: u32) -> Result<u32, ()> {
     let value = value.trim();
     if value.is_empty() {
-        return Ok(DEFAULT_POLL_INTERVAL_MS);
+        return Ok(default);
     }
-    let ms: i128 = value
-        .parse()
-        .map_err(|_| ConfigError::PollInterval(value.to_owned()))?;
-    let clamped = ms.clamp(
-        i128::from(MIN_POLL_INTERVAL_MS),
-        i128::from(MAX_POLL_INTERVAL_MS),
-    );
-    // In range of u32 after the clamp above.
-    Ok(u32::try_from(clamped).unwrap_or(DEFAULT_POLL_INTERVAL_MS))
+    let (negative, digits) = match value.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, value.strip_prefix('+').unwrap_or(value)),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(());
+    }
+    if negative {
+        return Ok(min);
+    }
+    let n: u64 = digits.parse().unwrap_or(u64::MAX);
+    Ok(u32::try_from(n.clamp(u64::from(min), u64::from(max))).unwrap_or(max))
 }

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod config;
+pub mod live;
 pub mod present;
 pub mod records;
 

@@ -67,6 +67,7 @@ async fn reads_a_v4_dataset_with_schema_and_imports() {
     assert_eq!(schema.fields.len(), 8);
     assert_eq!(schema.fields[0].key, "prompt");
     assert_eq!(v4.imports.len(), 4);
+    assert_eq!(v4.imports[0].status, ImportStatus::Uninitialised);
     assert_eq!(v4.imports[0].import_id, LIFECYCLE);
 }
 
@@ -154,7 +155,7 @@ async fn a_429_exposes_retry_after() {
         panic!("expected an HTTP error");
     };
     assert_eq!(status, 429);
-    assert_eq!(retry_after, Some(RetryAfter::Seconds(2)));
+    assert_eq!(retry_after, Some(RetryAfter::Seconds(1)));
     assert_eq!(
         body.and_then(|b| b.title).as_deref(),
         Some("Too Many Requests")

@@ -4,25 +4,25 @@ use leptos::prelude::*;
 
 use super::badge::ImportBadge;
 use super::clock::{provide_clock, use_clock};
+use crate::live::driver::{self, Live, LiveConfig, PollState};
+use crate::live::{PollPolicy, StopReason, WaitReason};
 use super::dataset_header::DatasetHeader;
 use super::error_message::ErrorMessage;
 use super::format::relative_time;
 use super::import_details::ImportDetails;
 use super::v3_section::V3Section;
 use super::v4_section::V4Section;
-use crate::api::{ApiClient, ClientError, Dataset, DatasetDetails, ImportJob};
+use crate::api::{ApiClient, ClientError, DatasetDetails};
 use crate::config::{ConfigError, MonitorConfig};
-
-/// A result and when it arrived (ms since the epoch).
-type Fetched<T> = (Result<T, ClientError>, f64);
 
 /// The whole widget for one configuration (or the reason it cannot run).
 #[component]
 pub fn App(config: Result<MonitorConfig, ConfigError>) -> impl IntoView {
     provide_clock();
     let theme = config.as_ref().map(|c| c.theme).unwrap_or_default();
+    let host = NodeRef::<leptos::html::Div>::new();
     view! {
-        <div class="pdm" data-theme=theme.as_str()>
+        <div class="pdm" data-theme=theme.as_str() node_ref=host>
             {match config {
                 Err(e) => view! {
                     <div class="pdm-error" role="alert" data-error="config">
@@ -31,109 +31,148 @@ pub fn App(config: Result<MonitorConfig, ConfigError>) -> impl IntoView {
                     </div>
                 }
                 .into_any(),
-                Ok(config) => view! { <Monitor config=config/> }.into_any(),
+                Ok(config) => view! { <Monitor config=config host=host/> }.into_any(),
             }}
         </div>
     }
 }
 
-/// Views of the data and the live import for a valid configuration.
+/// The data and the live import for a valid configuration; events go to `host`.
 #[component]
-pub fn Monitor(config: MonitorConfig) -> impl IntoView {
-    let client = ApiClient::new(&config.proxy_url);
-    let dataset_id = config.dataset_id.clone();
-    let dataset: LocalResource<Fetched<Dataset>> = LocalResource::new({
-        let client = client.clone();
-        move || {
-            let client = client.clone();
-            let dataset_id = dataset_id.clone();
-            async move {
-                (
-                    async { client?.dataset(&dataset_id).await }.await,
-                    js_sys::Date::now(),
-                )
-            }
-        }
-    });
-    let followed = config.import_id.clone();
-    let import: Option<LocalResource<Fetched<ImportJob>>> = followed.clone().map(|import_id| {
-        let dataset_id = config.dataset_id.clone();
-        LocalResource::new(move || {
-            let client = client.clone();
-            let dataset_id = dataset_id.clone();
-            let import_id = import_id.clone();
-            async move {
-                (
-                    async { client?.import_job(&dataset_id, &import_id).await }.await,
-                    js_sys::Date::now(),
-                )
-            }
-        })
-    });
-    let selected = RwSignal::new(followed.as_ref().map(ToString::to_string));
+pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl IntoView {
+    let client = match ApiClient::new(&config.proxy_url) {
+        Ok(client) => client.with_timeout_ms(config.request_timeout_ms),
+        Err(e) => return view! { <ErrorMessage error=e/> }.into_any(),
+    };
+    let policy = PollPolicy {
+        running_ms: config.poll_interval_ms,
+        ..PollPolicy::default()
+    };
+    let live = driver::start(
+        LiveConfig {
+            client,
+            dataset_id: config.dataset_id.clone(),
+            import_id: config.import_id.clone(),
+            policy,
+        },
+        host,
+    );
+    let followed = config.import_id.as_ref().map(ToString::to_string);
+    let selected = RwSignal::new(followed.clone());
     let dataset_id = config.dataset_id.to_string();
 
-    let dataset_view = move || match dataset.get() {
-        None => view! { <DatasetSkeleton/> }.into_any(),
-        Some((Err(e), _)) => view! { <ErrorMessage error=e/> }.into_any(),
-        Some((Ok(d), _)) => {
-            let details = match d.details.clone() {
-                DatasetDetails::V3(v3) => view! { <V3Section details=v3/> }.into_any(),
-                DatasetDetails::V4(v4) => {
-                    view! { <V4Section details=v4 selected=selected/> }.into_any()
-                }
-            };
-            view! { <DatasetHeader dataset=d/> {details} }.into_any()
-        }
+    // Memos: a poll that brings the same data re-renders nothing.
+    let dataset = Memo::new(move |_| live.dataset.with(|s| s.last_good.as_ref().map(|(d, _)| d.clone())));
+    let dataset_error = Memo::new(move |_| {
+        live.dataset.with(|s| s.error.clone().map(|e| (e, s.last_good.as_ref().map(|(_, at)| *at))))
+    });
+    let import_error = Memo::new(move |_| {
+        live.import.with(|s| s.error.clone().map(|e| (e, s.last_good.as_ref().map(|(_, at)| *at))))
+    });
+    let chosen_job = {
+        let followed = followed.clone();
+        Memo::new(move |_| {
+            let chosen = selected.get()?;
+            if followed.as_deref() == Some(chosen.as_str()) {
+                return live.import.with(|s| s.last_good.as_ref().map(|(job, _)| job.clone()));
+            }
+            dataset.with(|d| match &d.as_ref()?.details {
+                DatasetDetails::V4(v4) => v4.imports.iter().find(|j| j.import_id == chosen).cloned(),
+                DatasetDetails::V3(_) => None,
+            })
+        })
     };
 
-    // The import whose details are open: the followed one as fetched, else one from the list.
-    let details_view = {
-        let dataset_id = dataset_id.clone();
-        let followed = followed.as_ref().map(ToString::to_string);
-        move || {
-            let chosen = selected.get()?;
-            let job = match (&followed, import) {
-                (Some(f), Some(resource)) if *f == chosen => match resource.get()? {
-                    (Ok(job), _) => job,
-                    (Err(e), _) => return Some(view! { <ErrorMessage error=e/> }.into_any()),
-                },
-                _ => dataset.get().and_then(|(d, _)| match d.ok()?.details {
-                    DatasetDetails::V4(v4) => {
-                        v4.imports.into_iter().find(|j| j.import_id == chosen)
-                    }
-                    DatasetDetails::V3(_) => None,
-                })?,
+    let dataset_view = move || match dataset.get() {
+        None => (dataset_error.get().is_none()).then(|| view! { <DatasetSkeleton/> }.into_any()),
+        Some(d) => {
+            let details = match d.details.clone() {
+                DatasetDetails::V3(v3) => view! { <V3Section details=v3/> }.into_any(),
+                DatasetDetails::V4(v4) => view! { <V4Section details=v4 selected=selected/> }.into_any(),
             };
-            Some(view! { <ImportDetails job=job dataset_id=dataset_id.clone()/> }.into_any())
+            Some(view! { <DatasetHeader dataset=d/> {details} }.into_any())
         }
+    };
+    let error_view = move |error: Memo<Option<(ClientError, Option<f64>)>>| {
+        move || {
+            error.get().map(|(e, stale_since)| match stale_since {
+                Some(at) => view! { <ErrorMessage error=e stale_since=at/> }.into_any(),
+                None => view! { <ErrorMessage error=e/> }.into_any(),
+            })
+        }
+    };
+    let details_view = move || {
+        chosen_job
+            .get()
+            .map(|job| view! { <ImportDetails job=job dataset_id=dataset_id.clone()/> })
     };
 
     view! {
-        {import.map(|resource| view! { <LiveStatus import=resource/> })}
+        <LiveStatus live=live follows_import=followed.is_some()/>
+        {error_view(dataset_error)}
+        {followed.is_some().then(|| error_view(import_error))}
         {dataset_view}
         {details_view}
     }
+    .into_any()
 }
 
-/// The live badge of the followed import, in a `role="status"` region that exists
-/// before its content changes.
+/// The live badge of the followed import and the poller's state, in a `role="status"`
+/// region that exists before its content changes, with "Refresh now".
 #[component]
-fn LiveStatus(import: LocalResource<Fetched<ImportJob>>) -> impl IntoView {
+fn LiveStatus(live: Live, follows_import: bool) -> impl IntoView {
     let now = use_clock();
+    let status = Memo::new(move |_| {
+        live.import
+            .with(|s| s.last_good.as_ref().map(|(job, at)| (job.status.clone(), *at)))
+    });
+    let updated = Memo::new(move |_| {
+        let slot = if follows_import {
+            live.import.with(|s| s.last_good.as_ref().map(|(_, at)| *at))
+        } else {
+            live.dataset.with(|s| s.last_good.as_ref().map(|(_, at)| *at))
+        };
+        slot
+    });
+    let poll_text = move || poll_words(live.state.get(), now.get());
     view! {
         <div class="pdm-live" role="status" aria-live="polite">
-            {move || match import.get() {
-                None => view! { <span class="pdm-muted">"Checking the import…"</span> }.into_any(),
-                Some((Err(_), _)) => view! { <span class="pdm-muted">"Import status unavailable"</span> }.into_any(),
-                Some((Ok(job), at)) => view! {
-                    <span class="pdm-live-label">"Import"</span>
-                    <ImportBadge status=job.status/>
-                    <span class="pdm-updated">"Updated " {move || relative_time(at, now.get())}</span>
-                }
-                .into_any(),
-            }}
+            {follows_import.then(|| view! {
+                <span class="pdm-live-label">"Import"</span>
+                {move || match status.get() {
+                    None => view! { <span class="pdm-muted">"checking…"</span> }.into_any(),
+                    Some((s, _)) => view! { <ImportBadge status=s/> }.into_any(),
+                }}
+            })}
+            <span class="pdm-updated">
+                {move || updated.get().map(|at| format!("Updated {}", relative_time(at, now.get())))}
+            </span>
+            <span class="pdm-next" data-poll-state="">{poll_text}</span>
         </div>
+        <button type="button" class="pdm-refresh" on:click=move |_| live.refresh_now()>
+            "Refresh now"
+        </button>
+    }
+}
+
+/// "next check in 4 s", "retrying in 12 s (attempt 3)", "paused while hidden", …
+fn poll_words(state: PollState, now_ms: f64) -> String {
+    let secs = |until: f64| ((until - now_ms) / 1000.0).ceil().max(0.0) as u64;
+    match state {
+        PollState::Starting | PollState::Fetching => "checking now…".to_owned(),
+        PollState::Paused => "paused while the page is hidden".to_owned(),
+        PollState::Waiting { until_ms, reason } => match reason {
+            WaitReason::Running => format!("next check in {} s", secs(until_ms)),
+            WaitReason::Waiting => format!("next check in {} s (waiting)", secs(until_ms)),
+            WaitReason::Backoff { attempt } | WaitReason::RetryAfter { attempt } => {
+                format!("retrying in {} s (attempt {})", secs(until_ms), attempt + 1)
+            }
+        },
+        PollState::Stopped(StopReason::Finished) => "up to date; no more checks".to_owned(),
+        PollState::Stopped(StopReason::Refused(status)) => {
+            format!("stopped: the API refused the request (HTTP {status})")
+        }
+        PollState::Stopped(StopReason::InvalidConfig) => "stopped: configuration error".to_owned(),
     }
 }
 
@@ -162,6 +201,7 @@ pub fn start_demo() {
         "proxy_url",
         "poll_interval",
         "theme",
+        "request_timeout",
     ]
     .map(|key| (key, get(key)));
     let config = MonitorConfig::from_pairs(values.iter().map(|(k, v)| (*k, v.as_str())));

@@ -3,12 +3,12 @@
 use leptos::prelude::*;
 use std::time::Duration;
 
-/// The current time in milliseconds since the epoch, refreshed every few seconds.
+/// The current time in milliseconds since the epoch, refreshed every second.
 #[derive(Debug, Clone, Copy)]
 pub struct Now(pub ReadSignal<f64>);
 
 /// How often relative times are refreshed.
-const TICK: Duration = Duration::from_secs(5);
+const TICK: Duration = Duration::from_secs(1);
 
 /// Provides [`Now`] to the components below; the timer stops when the owner is cleaned up.
 pub fn provide_clock() -> Now {

@@ -1,0 +1,376 @@
+//! The polling driver: runs the [`PollPolicy`] on gloo-timers, one request at a time,
+//! paused while the page is hidden, and feeds the components through signals. Dropping
+//! the task (when the widget is removed) drops every timer, listener and request.
+
+use futures::StreamExt;
+use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
+use futures::future::{AbortHandle, Either, abortable, select};
+use gloo_timers::future::TimeoutFuture;
+use leptos::prelude::*;
+use serde::Serialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use super::policy::{Activity, Decision, Observation, PollHistory, PollPolicy, StopReason, WaitReason};
+use crate::api::{ApiClient, ClientError, Dataset, DatasetDetails, DatasetId, ImportId, ImportJob, ImportStatus};
+
+/// The latest answer for one route: the last good value (and when it came), and the
+/// error of the latest poll if it failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slot<T> {
+    /// The last value received, with its arrival time (ms since the epoch).
+    pub last_good: Option<(T, f64)>,
+    /// The failure of the latest poll, if it failed.
+    pub error: Option<ClientError>,
+}
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Self {
+            last_good: None,
+            error: None,
+        }
+    }
+}
+
+/// Where the poller is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PollState {
+    /// Nothing asked yet.
+    Starting,
+    /// A request is on its way.
+    Fetching,
+    /// Waiting until `until_ms` (ms since the epoch).
+    Waiting {
+        /// When the next request goes.
+        until_ms: f64,
+        /// Why it waits.
+        reason: WaitReason,
+    },
+    /// The page is hidden; polling resumes when it is visible.
+    Paused,
+    /// No more polls until someone presses "Refresh now".
+    Stopped(StopReason),
+}
+
+/// What the components read, and the "Refresh now" control.
+#[derive(Debug, Clone, Copy)]
+pub struct Live {
+    /// The dataset.
+    pub dataset: RwSignal<Slot<Dataset>>,
+    /// The followed import, if an import id was given.
+    pub import: RwSignal<Slot<ImportJob>>,
+    /// The poller's state.
+    pub state: RwSignal<PollState>,
+    wake: StoredValue<UnboundedSender<Wake>>,
+}
+
+impl Live {
+    /// Polls at once and resets the back-off (also restarts a stopped poller).
+    pub fn refresh_now(&self) {
+        self.wake.with_value(|tx| {
+            let _ = tx.unbounded_send(Wake::Refresh);
+        });
+    }
+}
+
+/// Why a wait ended early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wake {
+    Refresh,
+    Visible,
+}
+
+/// What the driver needs.
+#[derive(Debug, Clone)]
+pub struct LiveConfig {
+    /// The client requests go through.
+    pub client: ApiClient,
+    /// The dataset shown.
+    pub dataset_id: DatasetId,
+    /// The import followed, if any.
+    pub import_id: Option<ImportId>,
+    /// The pacing.
+    pub policy: PollPolicy,
+}
+
+/// Starts polling in the current reactive owner; it stops (and drops every timer,
+/// listener and in-flight request) when the owner is cleaned up. Events are dispatched
+/// on `host` (bubbling and composed).
+pub fn start(config: LiveConfig, host: NodeRef<leptos::html::Div>) -> Live {
+    let (tx, rx) = unbounded();
+    let live = Live {
+        dataset: RwSignal::new(Slot::default()),
+        import: RwSignal::new(Slot::default()),
+        state: RwSignal::new(PollState::Starting),
+        wake: StoredValue::new(tx.clone()),
+    };
+    let (task, handle): (_, AbortHandle) = abortable(run(config, live, host, tx, rx));
+    leptos::task::spawn_local(async move {
+        let _ = task.await;
+    });
+    on_cleanup(move || handle.abort());
+    live
+}
+
+struct Driver {
+    config: LiveConfig,
+    live: Live,
+    host: NodeRef<leptos::html::Div>,
+    rx: UnboundedReceiver<Wake>,
+    /// Last status seen per import id, to report changes.
+    seen: Vec<(String, ImportStatus)>,
+}
+
+async fn run(
+    config: LiveConfig,
+    live: Live,
+    host: NodeRef<leptos::html::Div>,
+    tx: UnboundedSender<Wake>,
+    rx: UnboundedReceiver<Wake>,
+) {
+    let _visibility = VisibilityListener::new(tx);
+    let mut driver = Driver {
+        config,
+        live,
+        host,
+        rx,
+        seen: Vec::new(),
+    };
+    loop {
+        let reason = driver.follow_all().await;
+        driver.live.state.set(PollState::Stopped(reason));
+        // Stopped: only a person pressing "Refresh now" starts again.
+        loop {
+            match driver.rx.next().await {
+                Some(Wake::Refresh) => break,
+                Some(Wake::Visible) => continue,
+                None => return,
+            }
+        }
+    }
+}
+
+impl Driver {
+    /// The dataset (followed while its imports run when no import id was given), then the
+    /// import until it ends, then the dataset once more.
+    async fn follow_all(&mut self) -> StopReason {
+        let follow_dataset = self.config.import_id.is_none();
+        let first = self.follow_dataset(follow_dataset).await;
+        let Some(import_id) = self.config.import_id.clone() else {
+            return first;
+        };
+        let reason = self.follow_import(&import_id).await;
+        if reason == StopReason::Finished {
+            // Its counts and import list have changed.
+            self.follow_dataset(false).await;
+        }
+        reason
+    }
+
+    async fn follow_dataset(&mut self, keep_following: bool) -> StopReason {
+        let mut history = PollHistory::default();
+        loop {
+            self.wait_until_visible().await;
+            self.live.state.set(PollState::Fetching);
+            let result = self.config.client.dataset(&self.config.dataset_id).await;
+            let observation = match result {
+                Ok(dataset) => {
+                    let activity = if keep_following {
+                        Activity::of_dataset(&dataset)
+                    } else {
+                        Activity::Finished
+                    };
+                    if let DatasetDetails::V4(v4) = &dataset.details {
+                        for job in &v4.imports {
+                            self.report(&job.import_id, &job.status);
+                        }
+                    }
+                    store_ok(self.live.dataset, dataset);
+                    Observation::Answer(activity)
+                }
+                Err(error) => {
+                    store_err(self.live.dataset, error.clone());
+                    Observation::Failure(error)
+                }
+            };
+            match self.decide(&mut history, &observation) {
+                Decision::Stop(reason) => return reason,
+                Decision::PollAfter { delay_ms, reason } => {
+                    if self.sleep(delay_ms, reason).await == Some(Wake::Refresh) {
+                        history = PollHistory::default();
+                    }
+                }
+            }
+        }
+    }
+
+    async fn follow_import(&mut self, import_id: &ImportId) -> StopReason {
+        let mut history = PollHistory::default();
+        loop {
+            self.wait_until_visible().await;
+            self.live.state.set(PollState::Fetching);
+            let result = self
+                .config
+                .client
+                .import_job(&self.config.dataset_id, import_id)
+                .await;
+            let observation = match result {
+                Ok(job) => {
+                    self.report(import_id.as_str(), &job.status);
+                    let activity = Activity::of_import(&job.status);
+                    store_ok(self.live.import, job);
+                    Observation::Answer(activity)
+                }
+                Err(error) => {
+                    store_err(self.live.import, error.clone());
+                    Observation::Failure(error)
+                }
+            };
+            match self.decide(&mut history, &observation) {
+                Decision::Stop(reason) => return reason,
+                Decision::PollAfter { delay_ms, reason } => {
+                    if self.sleep(delay_ms, reason).await == Some(Wake::Refresh) {
+                        history = PollHistory::default();
+                    }
+                }
+            }
+        }
+    }
+
+    fn decide(&self, history: &mut PollHistory, observation: &Observation) -> Decision {
+        self.config.policy.decide(
+            history,
+            observation,
+            js_sys::Date::now() as u64,
+            js_sys::Math::random(),
+        )
+    }
+
+    /// Waits `delay_ms` (one timer, re-armed after each response, so polls never
+    /// overlap); ends early on "Refresh now" or when a hidden page becomes visible.
+    async fn sleep(&mut self, delay_ms: u32, reason: WaitReason) -> Option<Wake> {
+        self.live.state.set(PollState::Waiting {
+            until_ms: js_sys::Date::now() + f64::from(delay_ms),
+            reason,
+        });
+        let timer = TimeoutFuture::new(delay_ms);
+        match select(timer, self.rx.next()).await {
+            Either::Left(((), _)) => None,
+            Either::Right((wake, _)) => wake,
+        }
+    }
+
+    /// Returns at once on a visible page; on a hidden one, waits until it is visible
+    /// (or someone presses "Refresh now").
+    async fn wait_until_visible(&mut self) {
+        while page_hidden() {
+            self.live.state.set(PollState::Paused);
+            match self.rx.next().await {
+                Some(Wake::Refresh) | None => return,
+                Some(Wake::Visible) => {}
+            }
+        }
+    }
+
+    /// Dispatches `import-status-change` when an import's status differs from the one
+    /// seen before, and `import-finished` when it reaches a final state.
+    fn report(&mut self, import_id: &str, status: &ImportStatus) {
+        let previous = match self.seen.iter_mut().find(|(id, _)| id == import_id) {
+            Some((_, seen)) if seen == status => return,
+            Some((_, seen)) => Some(std::mem::replace(seen, status.clone())),
+            None => {
+                self.seen.push((import_id.to_owned(), status.clone()));
+                None
+            }
+        };
+        let detail = StatusChange {
+            dataset_id: self.config.dataset_id.as_str(),
+            import_id,
+            previous: previous.as_ref().map(ImportStatus::as_str),
+            status: status.as_str(),
+        };
+        self.dispatch("import-status-change", &detail);
+        if Activity::of_import(status) == Activity::Finished {
+            self.dispatch("import-finished", &detail);
+        }
+    }
+
+    fn dispatch(&self, name: &str, detail: &StatusChange<'_>) {
+        let Some(host) = self.host.get_untracked() else {
+            return;
+        };
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        let Ok(detail) = detail.serialize(&serializer) else {
+            return;
+        };
+        let init = web_sys::CustomEventInit::new();
+        init.set_bubbles(true);
+        init.set_composed(true);
+        init.set_detail(&detail);
+        if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
+            let _ = host.dispatch_event(&event);
+        }
+    }
+}
+
+/// The `detail` of both events.
+#[derive(Serialize)]
+struct StatusChange<'a> {
+    dataset_id: &'a str,
+    import_id: &'a str,
+    previous: Option<&'a str>,
+    status: &'a str,
+}
+
+fn store_ok<T: Send + Sync + 'static>(slot: RwSignal<Slot<T>>, value: T) {
+    slot.set(Slot {
+        last_good: Some((value, js_sys::Date::now())),
+        error: None,
+    });
+}
+
+fn store_err<T: Send + Sync + 'static>(slot: RwSignal<Slot<T>>, error: ClientError) {
+    slot.update(|s| s.error = Some(error));
+}
+
+fn page_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
+}
+
+/// Sends [`Wake::Visible`] when the page becomes visible; removes itself when dropped.
+struct VisibilityListener {
+    document: Option<web_sys::Document>,
+    callback: Closure<dyn FnMut()>,
+}
+
+impl VisibilityListener {
+    fn new(tx: UnboundedSender<Wake>) -> Self {
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            if !page_hidden() {
+                let _ = tx.unbounded_send(Wake::Visible);
+            }
+        });
+        let document = web_sys::window().and_then(|w| w.document());
+        if let Some(d) = &document {
+            let _ = d.add_event_listener_with_callback(
+                "visibilitychange",
+                callback.as_ref().unchecked_ref(),
+            );
+        }
+        Self { document, callback }
+    }
+}
+
+impl Drop for VisibilityListener {
+    fn drop(&mut self) {
+        if let Some(d) = &self.document {
+            let _ = d.remove_event_listener_with_callback(
+                "visibilitychange",
+                self.callback.as_ref().unchecked_ref(),
+            );
+        }
+    }
+}
