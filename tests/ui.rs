@@ -11,93 +11,16 @@ use dataset_monitor::config::MonitorConfig;
 use dataset_monitor::ui::{
     App, DatasetHeader, ErrorMessage, ImportBadge, ImportDetails, RecordTable, V3Section, V4Section,
 };
-use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{HtmlElement, HtmlInputElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const API: &str = match option_env!("DATASET_MONITOR_TEST_API") {
-    Some(url) => url,
-    None => "http://127.0.0.1:18931",
-};
+mod browser;
 
-/// A fresh container in the page, with the widget's mount kept alive while it is used.
-struct Mounted {
-    root: HtmlElement,
-    _handle: Box<dyn std::any::Any>,
-}
-
-fn mount<F, V>(f: F) -> Mounted
-where
-    F: FnOnce() -> V + 'static,
-    V: IntoView + 'static,
-{
-    let document = web_sys::window()
-        .expect("window")
-        .document()
-        .expect("document");
-    let root: HtmlElement = document
-        .create_element("div")
-        .expect("div")
-        .dyn_into()
-        .expect("html element");
-    document
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    let handle = mount_to(root.clone(), f);
-    Mounted {
-        root,
-        _handle: Box::new(handle),
-    }
-}
-
-impl Mounted {
-    fn all(&self, selector: &str) -> Vec<Element> {
-        let list = self.root.query_selector_all(selector).expect("selector");
-        (0..list.length())
-            .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
-            .collect()
-    }
-
-    fn one(&self, selector: &str) -> Element {
-        self.root
-            .query_selector(selector)
-            .expect("selector")
-            .unwrap_or_else(|| panic!("no {selector} in {}", self.root.inner_html()))
-    }
-
-    fn text(&self, selector: &str) -> String {
-        self.one(selector).text_content().unwrap_or_default()
-    }
-
-    fn button(&self, label: &str) -> HtmlElement {
-        self.all("button")
-            .into_iter()
-            .find(|b| b.text_content().unwrap_or_default().contains(label))
-            .unwrap_or_else(|| panic!("no button {label:?}"))
-            .dyn_into()
-            .expect("html element")
-    }
-}
-
-async fn settle() {
-    TimeoutFuture::new(0).await;
-}
-
-async fn until(what: &str, mut ready: impl FnMut() -> bool) {
-    for _ in 0..200 {
-        if ready() {
-            return;
-        }
-        TimeoutFuture::new(25).await;
-    }
-    panic!("timed out waiting for {what}");
-}
+use browser::{API, mount, settle, until};
 
 fn job(status: &str, extra: &str) -> ImportJob {
     decode(&format!(

@@ -11,8 +11,12 @@ use serde::Serialize;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
-use super::policy::{Activity, Decision, Observation, PollHistory, PollPolicy, StopReason, WaitReason};
-use crate::api::{ApiClient, ClientError, Dataset, DatasetDetails, DatasetId, ImportId, ImportJob, ImportStatus};
+use super::policy::{
+    Activity, Decision, Observation, PollHistory, PollPolicy, StopReason, WaitReason,
+};
+use crate::api::{
+    ApiClient, ClientError, Dataset, DatasetDetails, DatasetId, ImportId, ImportJob, ImportStatus,
+};
 
 /// The latest answer for one route: the last good value (and when it came), and the
 /// error of the latest poll if it failed.
@@ -181,9 +185,10 @@ impl Driver {
                     } else {
                         Activity::Finished
                     };
-                    if let DatasetDetails::V4(v4) = &dataset.details {
+                    // Without a followed import, every import of the dataset is followed.
+                    if let (true, DatasetDetails::V4(v4)) = (keep_following, &dataset.details) {
                         for job in &v4.imports {
-                            self.report(&job.import_id, &job.status);
+                            self.report(&job.import_id, &job.status, false);
                         }
                     }
                     store_ok(self.live.dataset, dataset);
@@ -217,7 +222,7 @@ impl Driver {
                 .await;
             let observation = match result {
                 Ok(job) => {
-                    self.report(import_id.as_str(), &job.status);
+                    self.report(import_id.as_str(), &job.status, true);
                     let activity = Activity::of_import(&job.status);
                     store_ok(self.live.import, job);
                     Observation::Answer(activity)
@@ -273,9 +278,12 @@ impl Driver {
         }
     }
 
-    /// Dispatches `import-status-change` when an import's status differs from the one
-    /// seen before, and `import-finished` when it reaches a final state.
-    fn report(&mut self, import_id: &str, status: &ImportStatus) {
+    /// Dispatches `import-status-change` when an import is first seen or its status
+    /// changes, and `import-finished` when it moves into a final state (`complete`,
+    /// `partial`, `failed`). An import first seen already final counts as finishing only
+    /// if it is the followed one (`first_sight_finishes`), so that a dataset's old imports
+    /// do not announce themselves as news.
+    fn report(&mut self, import_id: &str, status: &ImportStatus, first_sight_finishes: bool) {
         let previous = match self.seen.iter_mut().find(|(id, _)| id == import_id) {
             Some((_, seen)) if seen == status => return,
             Some((_, seen)) => Some(std::mem::replace(seen, status.clone())),
@@ -291,7 +299,10 @@ impl Driver {
             status: status.as_str(),
         };
         self.dispatch("import-status-change", &detail);
-        if Activity::of_import(status) == Activity::Finished {
+        let was_final = previous.as_ref().map_or(!first_sight_finishes, |p| {
+            Activity::of_import(p) == Activity::Finished
+        });
+        if Activity::of_import(status) == Activity::Finished && !was_final {
             self.dispatch("import-finished", &detail);
         }
     }

@@ -6,4 +6,6 @@ pub mod policy;
 #[cfg(target_arch = "wasm32")]
 pub mod driver;
 
-pub use policy::{Activity, Decision, Observation, PollHistory, PollPolicy, StopReason, WaitReason};
+pub use policy::{
+    Activity, Decision, Observation, PollHistory, PollPolicy, StopReason, WaitReason,
+};

@@ -196,9 +196,9 @@ impl PollPolicy {
                         }
                         _ => self.backoff(attempt, random),
                     },
-                    ClientError::Network(_) | ClientError::Timeout { .. } | ClientError::Decode { .. } => {
-                        self.backoff(attempt, random)
-                    }
+                    ClientError::Network(_)
+                    | ClientError::Timeout { .. }
+                    | ClientError::Decode { .. } => self.backoff(attempt, random),
                 }
             }
         }
@@ -209,9 +209,16 @@ impl PollPolicy {
     fn backoff(&self, attempt: u32, random: f64) -> Decision {
         let exponent = attempt.saturating_sub(1).min(31);
         let cap = (u64::from(self.backoff_min_ms) << exponent).min(u64::from(self.backoff_max_ms));
-        let random = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.0 };
+        let random = if random.is_finite() {
+            random.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         let drawn = (cap as f64 * random) as u64;
-        let delay = drawn.clamp(u64::from(self.backoff_min_ms), cap.max(u64::from(self.backoff_min_ms)));
+        let delay = drawn.clamp(
+            u64::from(self.backoff_min_ms),
+            cap.max(u64::from(self.backoff_min_ms)),
+        );
         Decision::PollAfter {
             delay_ms: u32::try_from(delay).unwrap_or(self.backoff_max_ms),
             reason: WaitReason::Backoff { attempt },

@@ -4,8 +4,6 @@ use leptos::prelude::*;
 
 use super::badge::ImportBadge;
 use super::clock::{provide_clock, use_clock};
-use crate::live::driver::{self, Live, LiveConfig, PollState};
-use crate::live::{PollPolicy, StopReason, WaitReason};
 use super::dataset_header::DatasetHeader;
 use super::error_message::ErrorMessage;
 use super::format::relative_time;
@@ -14,6 +12,8 @@ use super::v3_section::V3Section;
 use super::v4_section::V4Section;
 use crate::api::{ApiClient, ClientError, DatasetDetails};
 use crate::config::{ConfigError, MonitorConfig};
+use crate::live::driver::{self, Live, LiveConfig, PollState};
+use crate::live::{PollPolicy, StopReason, WaitReason};
 
 /// The whole widget for one configuration (or the reason it cannot run).
 #[component]
@@ -62,22 +62,37 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
     let dataset_id = config.dataset_id.to_string();
 
     // Memos: a poll that brings the same data re-renders nothing.
-    let dataset = Memo::new(move |_| live.dataset.with(|s| s.last_good.as_ref().map(|(d, _)| d.clone())));
+    let dataset = Memo::new(move |_| {
+        live.dataset
+            .with(|s| s.last_good.as_ref().map(|(d, _)| d.clone()))
+    });
     let dataset_error = Memo::new(move |_| {
-        live.dataset.with(|s| s.error.clone().map(|e| (e, s.last_good.as_ref().map(|(_, at)| *at))))
+        live.dataset.with(|s| {
+            s.error
+                .clone()
+                .map(|e| (e, s.last_good.as_ref().map(|(_, at)| *at)))
+        })
     });
     let import_error = Memo::new(move |_| {
-        live.import.with(|s| s.error.clone().map(|e| (e, s.last_good.as_ref().map(|(_, at)| *at))))
+        live.import.with(|s| {
+            s.error
+                .clone()
+                .map(|e| (e, s.last_good.as_ref().map(|(_, at)| *at)))
+        })
     });
     let chosen_job = {
         let followed = followed.clone();
         Memo::new(move |_| {
             let chosen = selected.get()?;
             if followed.as_deref() == Some(chosen.as_str()) {
-                return live.import.with(|s| s.last_good.as_ref().map(|(job, _)| job.clone()));
+                return live
+                    .import
+                    .with(|s| s.last_good.as_ref().map(|(job, _)| job.clone()));
             }
             dataset.with(|d| match &d.as_ref()?.details {
-                DatasetDetails::V4(v4) => v4.imports.iter().find(|j| j.import_id == chosen).cloned(),
+                DatasetDetails::V4(v4) => {
+                    v4.imports.iter().find(|j| j.import_id == chosen).cloned()
+                }
                 DatasetDetails::V3(_) => None,
             })
         })
@@ -88,7 +103,9 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
         Some(d) => {
             let details = match d.details.clone() {
                 DatasetDetails::V3(v3) => view! { <V3Section details=v3/> }.into_any(),
-                DatasetDetails::V4(v4) => view! { <V4Section details=v4 selected=selected/> }.into_any(),
+                DatasetDetails::V4(v4) => {
+                    view! { <V4Section details=v4 selected=selected/> }.into_any()
+                }
             };
             Some(view! { <DatasetHeader dataset=d/> {details} }.into_any())
         }
@@ -123,14 +140,19 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
 fn LiveStatus(live: Live, follows_import: bool) -> impl IntoView {
     let now = use_clock();
     let status = Memo::new(move |_| {
-        live.import
-            .with(|s| s.last_good.as_ref().map(|(job, at)| (job.status.clone(), *at)))
+        live.import.with(|s| {
+            s.last_good
+                .as_ref()
+                .map(|(job, at)| (job.status.clone(), *at))
+        })
     });
     let updated = Memo::new(move |_| {
         let slot = if follows_import {
-            live.import.with(|s| s.last_good.as_ref().map(|(_, at)| *at))
+            live.import
+                .with(|s| s.last_good.as_ref().map(|(_, at)| *at))
         } else {
-            live.dataset.with(|s| s.last_good.as_ref().map(|(_, at)| *at))
+            live.dataset
+                .with(|s| s.last_good.as_ref().map(|(_, at)| *at))
         };
         slot
     });
