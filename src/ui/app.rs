@@ -147,14 +147,13 @@ fn LiveStatus(live: Live, follows_import: bool) -> impl IntoView {
         })
     });
     let updated = Memo::new(move |_| {
-        let slot = if follows_import {
+        if follows_import {
             live.import
                 .with(|s| s.last_good.as_ref().map(|(_, at)| *at))
         } else {
             live.dataset
                 .with(|s| s.last_good.as_ref().map(|(_, at)| *at))
-        };
-        slot
+        }
     });
     let poll_text = move || poll_words(live.state.get(), now.get());
     view! {
