@@ -168,3 +168,63 @@ fn parse_ms(value: &str, default: u32, min: u32, max: u32) -> Result<u32, ()> {
     let n: u64 = digits.parse().unwrap_or(u64::MAX);
     Ok(u32::try_from(n.clamp(u64::from(min), u64::from(max))).unwrap_or(max))
 }
+
+/// The options object of the JS `mount(element, options)` (and of the custom element's
+/// attributes): camelCase keys; numbers may come as numbers or strings.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MountOptions {
+    /// The dataset to show (required; `""` renders a configuration error).
+    pub dataset_id: String,
+    /// The import to follow.
+    #[serde(default)]
+    pub import_id: Option<String>,
+    /// The proxy base URL; absent means the page's origin.
+    #[serde(default)]
+    pub proxy_url: Option<String>,
+    /// Milliseconds between polls.
+    #[serde(default)]
+    pub poll_interval: Option<NumberOrText>,
+    /// `light`, `dark` or `auto`.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// Client-side request limit in milliseconds.
+    #[serde(default)]
+    pub request_timeout: Option<NumberOrText>,
+}
+
+/// A number given as a JS number or as text (attributes are always text).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(untagged)]
+pub enum NumberOrText {
+    /// A number.
+    Number(f64),
+    /// Text, parsed like a query-string value.
+    Text(String),
+}
+
+impl NumberOrText {
+    fn to_text(&self) -> String {
+        match self {
+            NumberOrText::Number(n) if n.is_finite() => format!("{}", n.round() as i64),
+            NumberOrText::Number(n) => n.to_string(),
+            NumberOrText::Text(t) => t.clone(),
+        }
+    }
+}
+
+impl MountOptions {
+    /// The configuration these options describe.
+    pub fn to_config(&self) -> Result<MonitorConfig, ConfigError> {
+        let interval = self.poll_interval.as_ref().map(NumberOrText::to_text);
+        let timeout = self.request_timeout.as_ref().map(NumberOrText::to_text);
+        MonitorConfig::from_pairs([
+            ("dataset_id", self.dataset_id.as_str()),
+            ("import_id", self.import_id.as_deref().unwrap_or("")),
+            ("proxy_url", self.proxy_url.as_deref().unwrap_or("")),
+            ("poll_interval", interval.as_deref().unwrap_or("")),
+            ("theme", self.theme.as_deref().unwrap_or("")),
+            ("request_timeout", timeout.as_deref().unwrap_or("")),
+        ])
+    }
+}

@@ -15,6 +15,9 @@ use crate::config::{ConfigError, MonitorConfig};
 use crate::live::driver::{self, Live, LiveConfig, PollState};
 use crate::live::{PollPolicy, StopReason, WaitReason};
 
+/// The stylesheet, carried by every widget so that it works in a shadow root too.
+const STYLE: &str = include_str!("../style.css");
+
 /// The whole widget for one configuration (or the reason it cannot run).
 #[component]
 pub fn App(config: Result<MonitorConfig, ConfigError>) -> impl IntoView {
@@ -22,10 +25,11 @@ pub fn App(config: Result<MonitorConfig, ConfigError>) -> impl IntoView {
     let theme = config.as_ref().map(|c| c.theme).unwrap_or_default();
     let host = NodeRef::<leptos::html::Div>::new();
     view! {
-        <div class="pdm" data-theme=theme.as_str() node_ref=host>
+        <style>{STYLE}</style>
+        <div class="pdm" part="root" data-theme=theme.as_str() node_ref=host>
             {match config {
                 Err(e) => view! {
-                    <div class="pdm-error" role="alert" data-error="config">
+                    <div class="pdm-error" part="alert" role="alert" data-error="config">
                         <p class="pdm-error-summary">{format!("Configuration error: {e}.")}</p>
                         <p>"Give a dataset id (and optionally an import id) as hyphenated UUIDs."</p>
                     </div>
@@ -157,7 +161,7 @@ fn LiveStatus(live: Live, follows_import: bool) -> impl IntoView {
     });
     let poll_text = move || poll_words(live.state.get(), now.get());
     view! {
-        <div class="pdm-live" role="status" aria-live="polite">
+        <div class="pdm-live" part="status" role="status" aria-live="polite">
             {follows_import.then(|| view! {
                 <span class="pdm-live-label">"Import"</span>
                 {move || match status.get() {
@@ -170,7 +174,7 @@ fn LiveStatus(live: Live, follows_import: bool) -> impl IntoView {
             </span>
             <span class="pdm-next" data-poll-state="">{poll_text}</span>
         </div>
-        <button type="button" class="pdm-refresh" on:click=move |_| live.refresh_now()>
+        <button type="button" class="pdm-refresh" part="refresh" on:click=move |_| live.refresh_now()>
             "Refresh now"
         </button>
     }
@@ -201,7 +205,8 @@ fn poll_words(state: PollState, now_ms: f64) -> String {
 #[component]
 fn DatasetSkeleton() -> impl IntoView {
     view! {
-        <div class="pdm-skeleton" aria-busy="true" aria-label="Loading the dataset">
+        <div class="pdm-skeleton" aria-busy="true">
+            <span class="pdm-visually-hidden">"Loading the dataset…"</span>
             <div class="pdm-skeleton-title"></div>
             <div class="pdm-skeleton-line"></div>
             <div class="pdm-skeleton-line"></div>

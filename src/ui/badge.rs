@@ -23,7 +23,7 @@ fn badge(look: BadgeLook, raw: String, hook: Hook) -> impl IntoView {
         Hook::Dataset => (None, Some(raw)),
     };
     view! {
-        <span class=class title=title data-import-status=import_hook data-dataset-status=dataset_hook>
+        <span class=class part="badge" title=title data-import-status=import_hook data-dataset-status=dataset_hook>
             <span class="pdm-badge-icon" aria-hidden="true">{look.icon}</span>
             <span class="pdm-badge-label">{look.label}</span>
         </span>

@@ -20,7 +20,7 @@ pub fn DatasetHeader(dataset: Dataset) -> impl IntoView {
     };
     let dash = || "—".to_owned();
     view! {
-        <header class="pdm-header">
+        <header class="pdm-header" part="header">
             <h2 class="pdm-title">{dataset.name}</h2>
             <dl class="pdm-facts">
                 <div>

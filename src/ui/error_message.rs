@@ -25,7 +25,7 @@ pub fn ErrorMessage(
         other => other.to_string(),
     };
     view! {
-        <div class="pdm-error" role="alert">
+        <div class="pdm-error" part="alert" role="alert">
             <p class="pdm-error-summary">{summary}</p>
             {body.map(|b| b.into_view())}
             {stale_since.map(|at| view! {

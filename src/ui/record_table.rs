@@ -145,7 +145,7 @@ pub fn RecordTable(
                 <button type="button" on:click=move |_| download(true)>"Download filtered (CSV)"</button>
             </div>
             <div class="pdm-scroll">
-                <table class="pdm-table" data-error-table="">
+                <table class="pdm-table" part="error-table" data-error-table="">
                     <caption>
                         "Rejected records. Record numbers are 0-based, as the API sends them (0 is the first record in the file)."
                     </caption>

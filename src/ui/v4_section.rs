@@ -37,7 +37,7 @@ fn SchemaView(schema: DatasetSchema) -> impl IntoView {
             <h3>"Schema"</h3>
             <p class="pdm-strictness">{strictness_meaning(schema.strict)}</p>
             <div class="pdm-scroll">
-                <table class="pdm-table" data-schema-table="">
+                <table class="pdm-table" part="schema-table" data-schema-table="">
                     <caption>{format!("{count} field{}", if count == 1 { "" } else { "s" })}</caption>
                     <thead>
                         <tr><th scope="col">"Key"</th><th scope="col">"Type"</th><th scope="col">"Label"</th></tr>
@@ -75,7 +75,7 @@ fn ImportList(imports: Vec<ImportJob>, selected: RwSignal<Option<String>>) -> im
         <div class="pdm-imports">
             <h3>"Imports"</h3>
             <div class="pdm-scroll">
-                <table class="pdm-table" data-imports-table="">
+                <table class="pdm-table" part="imports-table" data-imports-table="">
                     <caption>"Most recent first"</caption>
                     <thead>
                         <tr>

@@ -1,0 +1,99 @@
+// Prolific Dataset Monitor: the module embedders load.
+//
+//   <script type="module" src="/pkg/prolific-dataset-monitor.js"></script>
+//   <prolific-dataset-monitor dataset-id="…" import-id="…" proxy-url="https://proxy.example.org">
+//     Loading the dataset monitor…
+//   </prolific-dataset-monitor>
+//
+// It registers <prolific-dataset-monitor> (set globalThis.PROLIFIC_DATASET_MONITOR_TAG
+// before loading to use another name, or to false to register nothing) and exports
+// `mount(element, options)` and `define(tagName)`.
+import init, { mount as mountWidget } from './dataset_monitor.js';
+
+await init({ module_or_path: new URL('./dataset_monitor_bg.wasm', import.meta.url) });
+
+const ATTRIBUTES = ['dataset-id', 'import-id', 'proxy-url', 'poll-interval', 'theme'];
+const toProperty = (attribute) => attribute.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+
+/** Mounts the widget into `element`; returns a handle with `unmount()` and `update(options)`. */
+export function mount(element, options) {
+  return mountWidget(element, options);
+}
+
+/** Registers the custom element under `tagName`; a no-op if that name is taken. */
+export function define(tagName = 'prolific-dataset-monitor') {
+  if (customElements.get(tagName)) {
+    return false;
+  }
+
+  class ProlificDatasetMonitor extends HTMLElement {
+    static get observedAttributes() {
+      return ATTRIBUTES;
+    }
+
+    #handle = null;
+    #scheduled = false;
+
+    connectedCallback() {
+      this.#schedule();
+    }
+
+    disconnectedCallback() {
+      if (this.#handle) {
+        this.#handle.unmount();
+        this.#handle.free();
+        this.#handle = null;
+      }
+    }
+
+    attributeChangedCallback() {
+      this.#schedule();
+    }
+
+    // Attribute changes in one task are applied once, so a burst of changes is one render.
+    #schedule() {
+      if (this.#scheduled) return;
+      this.#scheduled = true;
+      queueMicrotask(() => {
+        this.#scheduled = false;
+        if (this.isConnected) this.#render();
+      });
+    }
+
+    #render() {
+      const options = { datasetId: this.getAttribute('dataset-id') ?? '' };
+      for (const attribute of ATTRIBUTES.slice(1)) {
+        const value = this.getAttribute(attribute);
+        if (value !== null) options[toProperty(attribute)] = value;
+      }
+      if (this.#handle) {
+        this.#handle.update(options);
+        return;
+      }
+      const root = this.shadowRoot ?? this.attachShadow({ mode: 'open' });
+      const container = document.createElement('div');
+      container.setAttribute('part', 'container');
+      // Replacing the shadow root's content hides the element's own (placeholder) content.
+      root.replaceChildren(container);
+      this.#handle = mountWidget(container, options);
+    }
+  }
+
+  for (const attribute of ATTRIBUTES) {
+    Object.defineProperty(ProlificDatasetMonitor.prototype, toProperty(attribute), {
+      get() {
+        return this.getAttribute(attribute);
+      },
+      set(value) {
+        if (value === null || value === undefined) this.removeAttribute(attribute);
+        else this.setAttribute(attribute, String(value));
+      },
+    });
+  }
+
+  customElements.define(tagName, ProlificDatasetMonitor);
+  return true;
+}
+
+const tag = globalThis.PROLIFIC_DATASET_MONITOR_TAG ?? 'prolific-dataset-monitor';
+if (tag) define(tag);
