@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
-use crate::config::{MonitorConfig, ConfigError, MountOptions};
+use crate::config::{ConfigError, MonitorConfig, MountOptions};
 use crate::ui::App;
 
 /// A mounted widget. Dropping it (or calling `unmount`) removes the widget and stops
