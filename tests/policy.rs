@@ -196,12 +196,28 @@ fn retry_after_is_honoured_exactly_in_both_forms() {
             "{d:?}"
         );
     }
+    // A date in the past (clock skew) still waits the minimum back-off.
     let past = RetryAfter::At {
         epoch_ms: NOW - 5_000,
     };
     assert!(matches!(
         decide(&mut PollHistory::default(), &http(429, Some(past)), 0.0),
-        Decision::PollAfter { delay_ms: 0, .. }
+        Decision::PollAfter {
+            delay_ms: 1_000,
+            ..
+        }
+    ));
+    // `Retry-After: 0` too: never an instant retry.
+    assert!(matches!(
+        decide(
+            &mut PollHistory::default(),
+            &http(503, Some(RetryAfter::Seconds(0))),
+            0.0
+        ),
+        Decision::PollAfter {
+            delay_ms: 1_000,
+            ..
+        }
     ));
     let huge = RetryAfter::Seconds(u64::MAX);
     assert!(matches!(

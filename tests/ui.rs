@@ -255,7 +255,7 @@ async fn each_error_body_shape_is_shown() {
     settle().await;
     assert!(
         m.text("[role='alert']")
-            .contains("Could not reach the proxy")
+            .contains("The request to the proxy failed")
     );
     let m = mount(
         || view! { <ErrorMessage error=ClientError::Decode { path: "imports[0].status".into(), message: "bad".into() } stale_since=js_sys::Date::now()/> },

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
@@ -108,20 +109,40 @@ async fn answer(state: &MockState, path: &str) -> Response {
     if !step.delay.is_zero() {
         tokio::time::sleep(step.delay).await;
     }
-    let mut response = match step.body {
-        StepBody::Json(json) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            Body::from(json),
-        )
-            .into_response(),
-        StepBody::Raw { text, content_type } => {
-            ([(header::CONTENT_TYPE, content_type)], Body::from(text)).into_response()
-        }
-        StepBody::Empty => Body::empty().into_response(),
+    let (content_type, text) = match step.body {
+        StepBody::Json(json) => (Some(HeaderValue::from_static("application/json")), json),
+        StepBody::Raw { text, content_type } => (Some(content_type), text),
+        StepBody::Empty => (None, String::new()),
     };
+    let mut response = match step.drop_after_bytes {
+        None => Body::from(text).into_response(),
+        Some(keep) => {
+            // Announce the whole body, send part of it, then fail the stream: hyper
+            // closes the connection mid-body.
+            let total = text.len();
+            let mut bytes = text.into_bytes();
+            bytes.truncate(keep.min(total));
+            // The pause lets the head and the first bytes go out before the failure.
+            let first = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
+            let failure = futures_util::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Err(std::io::Error::other(
+                    "scenario: connection dropped mid-body",
+                ))
+            });
+            let mut response =
+                Body::from_stream(futures_util::StreamExt::chain(first, failure)).into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(total));
+            response
+        }
+    };
+    if let Some(content_type) = content_type {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, content_type);
+    }
     *response.status_mut() = step.status;
     for (name, value) in step.headers {
         response.headers_mut().insert(name, value);

@@ -27,6 +27,9 @@ pub struct Step {
     pub headers: Vec<(HeaderName, HeaderValue)>,
     /// How long to wait before answering.
     pub delay: Duration,
+    /// Cut the connection after this many body bytes (the headers announce the whole
+    /// length), to play a connection dropped mid-body.
+    pub drop_after_bytes: Option<usize>,
 }
 
 /// A step's body.
@@ -90,6 +93,7 @@ impl Scenario {
                 body: StepBody::Json(text.trim().to_owned()),
                 headers: Vec::new(),
                 delay: Duration::ZERO,
+                drop_after_bytes: None,
             }],
         };
         Ok(Scenario { steps })
@@ -120,6 +124,8 @@ struct RawStep {
     headers: BTreeMap<String, String>,
     #[serde(default)]
     delay_ms: u64,
+    #[serde(default)]
+    drop_after_bytes: Option<usize>,
 }
 
 fn default_status() -> u16 {
@@ -171,6 +177,7 @@ impl RawStep {
             body,
             headers,
             delay: Duration::from_millis(self.delay_ms),
+            drop_after_bytes: self.drop_after_bytes,
         })
     }
 }

@@ -157,6 +157,31 @@ async fn raw_bodies_headers_and_delays() {
 }
 
 #[tokio::test]
+async fn a_step_can_drop_the_connection_mid_body() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &format!("datasets/{D}.json"),
+        r#"{"steps": [{"status": 200, "drop_after_bytes": 5, "body": {"id": "x", "name": "cut"}}]}"#,
+    );
+    let request = Request::builder()
+        .uri(dataset_path(D))
+        .body(Body::empty())
+        .expect("request");
+    let response = app_for(dir.path())
+        .oneshot(request)
+        .await
+        .expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    // `{"id":"x","name":"cut"}`: 23 bytes announced, 5 sent.
+    assert_eq!(response.headers()["content-length"], "23");
+    assert!(
+        response.into_body().collect().await.is_err(),
+        "the body ends in an error, not a clean end"
+    );
+}
+
+#[tokio::test]
 async fn requests_are_counted_and_reset_rewinds_everything() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(
@@ -335,7 +360,7 @@ fn a_bad_fixtures_dir_stops_the_binary_at_startup() {
 
 /// Every embedded demo step is valid JSON that the widget's models read: datasets and
 /// imports on 2xx, Prolific error bodies otherwise. One scenario is deliberately of the
-/// wrong shape.
+/// wrong shape, and the fault drills' middle step is broken on purpose.
 #[test]
 fn every_embedded_demo_scenario_decodes_with_the_widget_models() {
     const WRONG_SHAPE: &str = "00000000-0000-4000-8000-0000000000e1";
@@ -345,13 +370,13 @@ fn every_embedded_demo_scenario_decodes_with_the_widget_models() {
     for (path, scenario) in &scenarios {
         let route = ApiRoute::from_raw_path(path).expect("a route");
         for n in 0..scenario.len() {
+            if path.contains("/fa000000-") && n == 1 {
+                continue;
+            }
             let step = scenario.step(n);
             let text = match &step.body {
                 StepBody::Json(text) => text.clone(),
-                StepBody::Raw { content_type, .. } => {
-                    assert_eq!(content_type, "text/html", "{path}");
-                    continue;
-                }
+                StepBody::Raw { .. } => continue,
                 StepBody::Empty => continue,
             };
             serde_json::from_str::<serde_json::Value>(&text).expect("valid JSON");

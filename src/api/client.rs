@@ -112,7 +112,12 @@ impl ApiClient {
             .headers()
             .get("retry-after")
             .and_then(|v| RetryAfter::parse(&v));
-        let text = response.text().await.map_err(network_error)?;
+        let text = response.text().await.map_err(|e| match network_error(e) {
+            ClientError::Network(why) => ClientError::Network(format!(
+                "the connection closed before the whole answer arrived: {why}"
+            )),
+            other => other,
+        })?;
 
         if response.ok() {
             decode(&text)

@@ -209,7 +209,7 @@ impl fmt::Display for ClientError {
             ClientError::InvalidConfig(why) => write!(f, "Configuration error: {why}"),
             ClientError::Network(why) => write!(
                 f,
-                "Could not reach the proxy ({why}). Check that it is running and that this page's origin is allowed."
+                "The request to the proxy failed ({why}). Check that the proxy is running, reachable from this page, and allows this page's origin."
             ),
             ClientError::Timeout { after_ms } => write!(
                 f,

@@ -16,7 +16,8 @@ pub struct PollPolicy {
     pub backoff_min_ms: u32,
     /// The longest back-off.
     pub backoff_max_ms: u32,
-    /// The longest `Retry-After` honoured (a larger one is clamped to this).
+    /// The longest `Retry-After` honoured (a larger one is clamped to this; one shorter
+    /// than `backoff_min_ms` is raised to that).
     pub retry_after_max_ms: u32,
 }
 
@@ -183,9 +184,12 @@ impl PollPolicy {
                             let wait = retry_after
                                 .map(|r| r.delay_from(now_epoch_ms))
                                 .unwrap_or_default();
+                            // At least the minimum back-off: a date in the past (clock skew)
+                            // or `0` would otherwise mean an instant retry.
                             let ms = u32::try_from(wait.as_millis())
                                 .unwrap_or(u32::MAX)
-                                .min(self.retry_after_max_ms);
+                                .min(self.retry_after_max_ms)
+                                .max(self.backoff_min_ms);
                             Decision::PollAfter {
                                 delay_ms: ms,
                                 reason: WaitReason::RetryAfter { attempt },
