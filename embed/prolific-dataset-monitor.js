@@ -12,6 +12,8 @@ import init, { mount as mountWidget } from './dataset_monitor.js';
 
 await init({ module_or_path: new URL('./dataset_monitor_bg.wasm', import.meta.url) });
 
+/** How long attributes must stay unchanged before a re-render. */
+const SETTLE_MS = 100;
 const ATTRIBUTES = ['dataset-id', 'import-id', 'proxy-url', 'poll-interval', 'theme'];
 const toProperty = (attribute) => attribute.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 
@@ -33,12 +35,14 @@ export function define(tagName = 'prolific-dataset-monitor') {
 
     #handle = null;
     #scheduled = false;
+    #timer = 0;
 
     connectedCallback() {
       this.#schedule();
     }
 
     disconnectedCallback() {
+      clearTimeout(this.#timer);
       if (this.#handle) {
         this.#handle.unmount();
         this.#handle.free();
@@ -50,14 +54,23 @@ export function define(tagName = 'prolific-dataset-monitor') {
       this.#schedule();
     }
 
-    // Attribute changes in one task are applied once, so a burst of changes is one render.
+    // The first render happens at once (after this task's attribute changes); later
+    // changes wait until the attributes have been still for a moment, so a burst of
+    // changes is one render and one new request, never a request per change.
     #schedule() {
-      if (this.#scheduled) return;
-      this.#scheduled = true;
-      queueMicrotask(() => {
-        this.#scheduled = false;
+      if (!this.#handle) {
+        if (this.#scheduled) return;
+        this.#scheduled = true;
+        queueMicrotask(() => {
+          this.#scheduled = false;
+          if (this.isConnected && !this.#handle) this.#render();
+        });
+        return;
+      }
+      clearTimeout(this.#timer);
+      this.#timer = setTimeout(() => {
         if (this.isConnected) this.#render();
-      });
+      }, SETTLE_MS);
     }
 
     #render() {

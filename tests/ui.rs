@@ -470,6 +470,24 @@ async fn a_configuration_error_is_an_alert() {
 }
 
 #[wasm_bindgen_test]
+async fn a_dangerous_or_malformed_proxy_url_is_an_alert_and_no_request() {
+    for bad in ["javascript:alert(1)", "not a url", "ftp://example.org/"] {
+        let config = MonitorConfig::from_pairs([
+            ("dataset_id", "3d7a0c11-2b44-4c55-8d66-7e8f90a1b2c3"),
+            ("proxy_url", bad),
+        ]);
+        let m = mount(move || view! { <App config=config/> });
+        settle().await;
+        assert!(
+            m.text("[role='alert']").contains("Configuration error"),
+            "{bad}: {}",
+            m.root.inner_html()
+        );
+        assert!(!m.has("[data-dataset-version]"));
+    }
+}
+
+#[wasm_bindgen_test]
 async fn an_api_error_is_an_alert() {
     let config = MonitorConfig::from_pairs([
         ("dataset_id", "00000000-0000-4000-8000-000000000404"),

@@ -203,6 +203,30 @@ describe('embedding examples', () => {
     await close();
   });
 
+  test('attributes changed many times a second cause no request storm', async () => {
+    await reset(EXAMPLES);
+    const { page, problems, close } = await openPage(`${EXAMPLES}/side-by-side.html`);
+    await page.locator('#v3 [data-dataset-version="3"]').waitFor();
+    await reset(EXAMPLES);
+    // 100 changes, 5 ms apart, alternating between two datasets; then one more.
+    await page.locator('#v3').evaluate(async (e, ids) => {
+      for (let i = 0; i < 100; i++) {
+        e.setAttribute('dataset-id', ids[i % 2]);
+        e.setAttribute('poll-interval', String(i));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      e.setAttribute('dataset-id', ids[0]);
+    }, [V3_READY, V3_SEED]);
+    await page.locator('#v3 .pdm-title', { hasText: 'Sentiment labels (ready)' }).waitFor();
+    await page.waitForTimeout(1000);
+    const c = await counts(EXAMPLES);
+    const total = Object.entries(c).filter(([k]) => !k.includes('/imports/') && (k.endsWith(V3_READY) || k.endsWith(V3_SEED)))
+      .reduce((n, [, v]) => n + v, 0);
+    assert.ok(total <= 3, `requests during and after the burst: ${JSON.stringify(c)}`);
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
   test('the events page logs every status change', async () => {
     await reset(EXAMPLES);
     const { page, problems, close } = await openPage(`${EXAMPLES}/events.html`);
