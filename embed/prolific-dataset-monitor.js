@@ -38,6 +38,16 @@ export function define(tagName = 'prolific-dataset-monitor') {
     #timer = 0;
 
     connectedCallback() {
+      // A page may set properties before this module defined the element: those are
+      // plain own properties that hide the accessors. Re-apply them through the accessors.
+      for (const attribute of ATTRIBUTES) {
+        const property = toProperty(attribute);
+        if (Object.prototype.hasOwnProperty.call(this, property)) {
+          const value = this[property];
+          delete this[property];
+          this[property] = value;
+        }
+      }
       this.#schedule();
     }
 

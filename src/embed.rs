@@ -50,6 +50,7 @@ fn read_options(options: JsValue) -> Result<Result<MonitorConfig, ConfigError>, 
 /// Mounts the widget into `element` (its children are kept; the widget is appended).
 #[wasm_bindgen]
 pub fn mount(element: HtmlElement, options: JsValue) -> Result<MonitorHandle, JsError> {
+    crate::panic_notice::install();
     let config = read_options(options)?;
     let mut handle = MonitorHandle {
         element,

@@ -99,7 +99,16 @@ pub fn select(errors: &[RecordError], index: &SearchIndex, query: &RecordQuery) 
         }),
     }
     if query.descending {
-        rows.reverse();
+        match query.sort {
+            SortKey::RecordIndex => {
+                let missing = rows
+                    .iter()
+                    .position(|&i| errors[i].record_index.is_none())
+                    .unwrap_or(rows.len());
+                rows[..missing].reverse();
+            }
+            SortKey::Field => rows.reverse(),
+        }
     }
     rows
 }

@@ -66,3 +66,31 @@ fn poll_interval_is_clamped_or_refused() {
         Err(ConfigError::PollInterval(_))
     ));
 }
+
+#[test]
+fn mount_options_take_numbers_or_text_and_refuse_unknown_keys() {
+    use dataset_monitor::config::MountOptions;
+    let options: MountOptions = serde_json::from_str(&format!(
+        r#"{{"datasetId": "{DATASET}", "importId": "{IMPORT}", "pollInterval": 2500.4, "theme": "dark"}}"#
+    ))
+    .expect("options");
+    let config = options.to_config().expect("valid");
+    assert_eq!(config.poll_interval_ms, 2500);
+    assert_eq!(config.theme.as_str(), "dark");
+    let text: MountOptions = serde_json::from_str(&format!(
+        r#"{{"datasetId": "{DATASET}", "pollInterval": "-5", "requestTimeout": "999999999"}}"#
+    ))
+    .expect("options");
+    let config = text.to_config().expect("valid");
+    assert_eq!(config.poll_interval_ms, MIN_POLL_INTERVAL_MS);
+    assert_eq!(config.request_timeout_ms, 120_000);
+    assert!(
+        serde_json::from_str::<MountOptions>(r#"{"datasetId": "x", "pollIntervall": 1}"#).is_err()
+    );
+    assert!(serde_json::from_str::<MountOptions>(r#"{"importId": "x"}"#).is_err());
+    let empty: MountOptions = serde_json::from_str(r#"{"datasetId": ""}"#).expect("options");
+    assert_eq!(
+        empty.to_config().expect_err("no dataset").to_string(),
+        "the dataset id is missing"
+    );
+}

@@ -354,7 +354,10 @@ fn progress_fields_from_the_official_cli_are_read() {
     assert_eq!(job.duplicate_count, Some(12));
     assert_eq!(job.duplicate_seen_count, Some(10));
     assert_eq!(job.rejected_seen_count, Some(3));
+    // accepted − duplicates, since both are known.
     assert_eq!(job.newly_written(), Some(400));
+    assert_eq!(job.duplicates(), Some(12));
+    assert_eq!(job.rejected(), Some(3));
 }
 
 #[test]
@@ -362,6 +365,7 @@ fn progress_fields_are_optional() {
     let job = import(base_import("processing"));
     assert_eq!(job.processed_offset, None);
     assert_eq!(job.newly_written(), None);
+    assert_eq!((job.duplicates(), job.rejected()), (None, None));
     assert!(!job.errors_truncated());
 }
 

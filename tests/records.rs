@@ -37,7 +37,7 @@ fn default_sort_is_by_record_index_with_missing_last() {
         descending: true,
         ..RecordQuery::default()
     };
-    assert_eq!(select(&e, &desc), [2, 0, 3, 1, 4]);
+    assert_eq!(select(&e, &desc), [0, 3, 1, 4, 2]);
 }
 
 #[test]

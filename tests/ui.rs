@@ -110,7 +110,9 @@ async fn v4_section_with_200_fields_and_an_unknown_type() {
         panic!("V4")
     };
     let selected = RwSignal::new(None);
-    let m = mount(move || view! { <V4Section details=v4 selected=selected/> });
+    let m = mount(
+        move || view! { <V4Section schema=v4.schema imports=Signal::stored(v4.imports) selected=selected/> },
+    );
     settle().await;
     m.one("[data-dataset-version='4']");
     assert_eq!(m.all("[data-schema-table] tbody tr").len(), 200);
@@ -138,7 +140,9 @@ async fn v4_without_schema_explains_pending_schema_and_lists_imports() {
         panic!("V4")
     };
     let selected = RwSignal::new(None);
-    let m = mount(move || view! { <V4Section details=v4 selected=selected/> });
+    let m = mount(
+        move || view! { <V4Section schema=v4.schema imports=Signal::stored(v4.imports) selected=selected/> },
+    );
     settle().await;
     assert!(m.text("[data-no-schema]").contains("pending_schema"));
     let rows = m.all("[data-imports-table] tbody tr");
@@ -484,6 +488,25 @@ async fn a_dangerous_or_malformed_proxy_url_is_an_alert_and_no_request() {
             m.root.inner_html()
         );
         assert!(!m.has("[data-dataset-version]"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_panic_notice_reaches_every_widget_root() {
+    let config = MonitorConfig::from_pairs([("dataset_id", "nope")]);
+    let m = mount(move || view! { <App config=config/> });
+    settle().await;
+    dataset_monitor::panic_notice::show_notice();
+    let notice = m.one(".pdm-panic");
+    assert_eq!(notice.get_attribute("role").as_deref(), Some("alert"));
+    assert!(
+        notice
+            .text_content()
+            .unwrap_or_default()
+            .contains("Reload the page")
+    );
+    for n in m.all(".pdm-panic") {
+        n.remove();
     }
 }
 

@@ -85,10 +85,12 @@ impl ServeArgs {
             .map_err(|e| format!("--upstream {:?} is not a URL: {e}", self.upstream))?;
         if !matches!(upstream.scheme(), "http" | "https")
             || upstream.query().is_some()
+            || upstream.fragment().is_some()
             || !upstream.username().is_empty()
+            || upstream.password().is_some()
         {
             return Err(format!(
-                "--upstream {:?} must be a plain http(s) URL without credentials or query",
+                "--upstream {:?} must be a plain http(s) URL without credentials, query or fragment",
                 self.upstream
             ));
         }

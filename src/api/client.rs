@@ -13,9 +13,6 @@ use super::{
     decode, import_path,
 };
 
-/// The default client-side time limit for one request.
-pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
-
 /// Fetches datasets and imports from a proxy base URL.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiClient {
@@ -48,7 +45,7 @@ impl ApiClient {
         }
         Ok(Self {
             base: base.trim_end_matches('/').to_owned(),
-            timeout_ms: DEFAULT_TIMEOUT_MS,
+            timeout_ms: crate::config::DEFAULT_REQUEST_TIMEOUT_MS,
         })
     }
 

@@ -82,13 +82,6 @@ impl ImportStatus {
     }
 }
 
-impl DatasetStatus {
-    /// Whether the dataset can still change without anybody acting on it.
-    pub fn is_terminal(&self) -> bool {
-        matches!(self, Self::Error | Self::Ready)
-    }
-}
-
 /// The dataset's internal version, sent as the string `"3"`/`"4"` by the schema and as
 /// the number `3` by the documented example; both are accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -292,9 +285,23 @@ impl ImportJob {
             .is_some_and(|rejected| rejected > self.errors.len() as u64)
     }
 
-    /// Accepted records that were new, when the duplicate count is known.
+    /// Accepted records that were new: accepted − duplicates when both are known,
+    /// else the progress field `written_count` (while processing).
     pub fn newly_written(&self) -> Option<u64> {
-        Some(self.accepted_count?.saturating_sub(self.duplicate_count?))
+        match (self.accepted_count, self.duplicate_count) {
+            (Some(accepted), Some(duplicates)) => Some(accepted.saturating_sub(duplicates)),
+            _ => self.written_count,
+        }
+    }
+
+    /// Duplicates: the final count, else the count seen so far.
+    pub fn duplicates(&self) -> Option<u64> {
+        self.duplicate_count.or(self.duplicate_seen_count)
+    }
+
+    /// Rejections: the final count, else the count seen so far.
+    pub fn rejected(&self) -> Option<u64> {
+        self.rejected_count.or(self.rejected_seen_count)
     }
 }
 

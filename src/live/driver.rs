@@ -124,6 +124,8 @@ struct Driver {
     rx: UnboundedReceiver<Wake>,
     /// Last status seen per import id, to report changes.
     seen: Vec<(String, ImportStatus)>,
+    /// Whether the followed import was seen in a non-final state this round.
+    import_moved: bool,
 }
 
 async fn run(
@@ -140,6 +142,7 @@ async fn run(
         host,
         rx,
         seen: Vec::new(),
+        import_moved: false,
     };
     loop {
         let reason = driver.follow_all().await;
@@ -155,48 +158,54 @@ async fn run(
     }
 }
 
+/// What one polling loop follows.
+enum Target {
+    /// The dataset; `keep_following` polls it while its imports run (no import id),
+    /// otherwise it is fetched until one answer arrives.
+    Dataset { keep_following: bool },
+    /// The followed import (and, until it has loaded once, the dataset too).
+    Import(ImportId),
+}
+
 impl Driver {
-    /// The dataset (followed while its imports run when no import id was given), then the
-    /// import until it ends, then the dataset once more.
+    /// Without an import id: the dataset, while its imports run. With one: the import
+    /// until it ends, then the dataset once more if the import changed meanwhile.
     async fn follow_all(&mut self) -> StopReason {
-        let follow_dataset = self.config.import_id.is_none();
-        let first = self.follow_dataset(follow_dataset).await;
         let Some(import_id) = self.config.import_id.clone() else {
-            return first;
+            return self
+                .follow(&Target::Dataset {
+                    keep_following: true,
+                })
+                .await;
         };
-        let reason = self.follow_import(&import_id).await;
-        if reason == StopReason::Finished {
+        self.import_moved = false;
+        let reason = self.follow(&Target::Import(import_id)).await;
+        let dataset_missing = self.live.dataset.with_untracked(|s| s.last_good.is_none());
+        if reason == StopReason::Finished && (self.import_moved || dataset_missing) {
             // Its counts and import list have changed.
-            self.follow_dataset(false).await;
+            self.follow(&Target::Dataset {
+                keep_following: false,
+            })
+            .await;
         }
         reason
     }
 
-    async fn follow_dataset(&mut self, keep_following: bool) -> StopReason {
+    /// One loop for every target: fetch, decide, sleep; one request at a time.
+    async fn follow(&mut self, target: &Target) -> StopReason {
         let mut history = PollHistory::default();
         loop {
             self.wait_until_visible().await;
             self.live.state.set(PollState::Fetching);
-            let result = self.config.client.dataset(&self.config.dataset_id).await;
-            let observation = match result {
-                Ok(dataset) => {
-                    let activity = if keep_following {
-                        Activity::of_dataset(&dataset)
-                    } else {
-                        Activity::Finished
-                    };
-                    // Without a followed import, every import of the dataset is followed.
-                    if let (true, DatasetDetails::V4(v4)) = (keep_following, &dataset.details) {
-                        for job in &v4.imports {
-                            self.report(&job.import_id, &job.status, false);
-                        }
+            let observation = match target {
+                Target::Dataset { keep_following } => self.poll_dataset(*keep_following).await,
+                Target::Import(import_id) => {
+                    // Until the dataset has loaded once, ask for it too: a failing
+                    // dataset must not keep the import from being followed.
+                    if self.live.dataset.with_untracked(|s| s.last_good.is_none()) {
+                        self.poll_dataset(false).await;
                     }
-                    store_ok(self.live.dataset, dataset);
-                    Observation::Answer(activity)
-                }
-                Err(error) => {
-                    store_err(self.live.dataset, error.clone());
-                    Observation::Failure(error)
+                    self.poll_import(import_id).await
                 }
             };
             match self.decide(&mut history, &observation) {
@@ -210,35 +219,49 @@ impl Driver {
         }
     }
 
-    async fn follow_import(&mut self, import_id: &ImportId) -> StopReason {
-        let mut history = PollHistory::default();
-        loop {
-            self.wait_until_visible().await;
-            self.live.state.set(PollState::Fetching);
-            let result = self
-                .config
-                .client
-                .import_job(&self.config.dataset_id, import_id)
-                .await;
-            let observation = match result {
-                Ok(job) => {
-                    self.report(import_id.as_str(), &job.status, true);
-                    let activity = Activity::of_import(&job.status);
-                    store_ok(self.live.import, job);
-                    Observation::Answer(activity)
-                }
-                Err(error) => {
-                    store_err(self.live.import, error.clone());
-                    Observation::Failure(error)
-                }
-            };
-            match self.decide(&mut history, &observation) {
-                Decision::Stop(reason) => return reason,
-                Decision::PollAfter { delay_ms, reason } => {
-                    if self.sleep(delay_ms, reason).await == Some(Wake::Refresh) {
-                        history = PollHistory::default();
+    async fn poll_dataset(&mut self, keep_following: bool) -> Observation {
+        match self.config.client.dataset(&self.config.dataset_id).await {
+            Ok(dataset) => {
+                let activity = if keep_following {
+                    Activity::of_dataset(&dataset)
+                } else {
+                    Activity::Finished
+                };
+                // Without a followed import, every import of the dataset is followed.
+                if let (true, DatasetDetails::V4(v4)) = (keep_following, &dataset.details) {
+                    for job in &v4.imports {
+                        self.report(&job.import_id, &job.status, false);
                     }
                 }
+                store_ok(self.live.dataset, dataset);
+                Observation::Answer(activity)
+            }
+            Err(error) => {
+                store_err(self.live.dataset, error.clone());
+                Observation::Failure(error)
+            }
+        }
+    }
+
+    async fn poll_import(&mut self, import_id: &ImportId) -> Observation {
+        let result = self
+            .config
+            .client
+            .import_job(&self.config.dataset_id, import_id)
+            .await;
+        match result {
+            Ok(job) => {
+                self.report(import_id.as_str(), &job.status, true);
+                let activity = Activity::of_import(&job.status);
+                if activity != Activity::Finished {
+                    self.import_moved = true;
+                }
+                store_ok(self.live.import, job);
+                Observation::Answer(activity)
+            }
+            Err(error) => {
+                store_err(self.live.import, error.clone());
+                Observation::Failure(error)
             }
         }
     }
@@ -253,16 +276,27 @@ impl Driver {
     }
 
     /// Waits `delay_ms` (one timer, re-armed after each response, so polls never
-    /// overlap); ends early on "Refresh now" or when a hidden page becomes visible.
+    /// overlap); only "Refresh now" ends it early. A page that was hidden and is visible
+    /// again keeps the timer: Retry-After and back-off still hold (a timer that fires
+    /// while the page is hidden pauses in `wait_until_visible` instead).
     async fn sleep(&mut self, delay_ms: u32, reason: WaitReason) -> Option<Wake> {
+        // Wakes that arrived during the last request are spent: that request was "now".
+        while self.rx.try_recv().is_ok() {}
         self.live.state.set(PollState::Waiting {
             until_ms: js_sys::Date::now() + f64::from(delay_ms),
             reason,
         });
-        let timer = TimeoutFuture::new(delay_ms);
-        match select(timer, self.rx.next()).await {
-            Either::Left(((), _)) => None,
-            Either::Right((wake, _)) => wake,
+        let mut timer = TimeoutFuture::new(delay_ms);
+        loop {
+            match select(&mut timer, self.rx.next()).await {
+                Either::Left(((), _)) => return None,
+                Either::Right((Some(Wake::Refresh), _)) => return Some(Wake::Refresh),
+                Either::Right((Some(Wake::Visible), _)) => {}
+                Either::Right((None, _)) => {
+                    timer.await;
+                    return None;
+                }
+            }
         }
     }
 

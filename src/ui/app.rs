@@ -10,7 +10,7 @@ use super::format::relative_time;
 use super::import_details::ImportDetails;
 use super::v3_section::V3Section;
 use super::v4_section::V4Section;
-use crate::api::{ApiClient, ClientError, DatasetDetails};
+use crate::api::{ApiClient, ClientError, Dataset, DatasetDetails, DatasetSchema, V3Details};
 use crate::config::{ConfigError, MonitorConfig};
 use crate::live::driver::{self, Live, LiveConfig, PollState};
 use crate::live::{PollPolicy, StopReason, WaitReason};
@@ -102,17 +102,45 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
         })
     };
 
-    let dataset_view = move || match dataset.get() {
+    // The parts of the dataset, each re-rendered only when it changes: a poll that moves
+    // one import re-renders that import's row, not the header, schema or focus.
+    let header = Memo::new(move |_| {
+        dataset.with(|d| {
+            d.as_ref().map(|d| Dataset {
+                details: DatasetDetails::V3(V3Details::default()),
+                ..d.clone()
+            })
+        })
+    });
+    let section = Memo::new(move |_| {
+        dataset.with(|d| {
+            d.as_ref().map(|d| match &d.details {
+                DatasetDetails::V3(v3) => Section::V3(v3.clone()),
+                DatasetDetails::V4(v4) => Section::V4(v4.schema.clone()),
+            })
+        })
+    });
+    let imports = Memo::new(move |_| {
+        dataset.with(|d| match d.as_ref().map(|d| &d.details) {
+            Some(DatasetDetails::V4(v4)) => v4.imports.clone(),
+            _ => Vec::new(),
+        })
+    });
+    let dataset_view = move || match header.get() {
         None => (dataset_error.get().is_none()).then(|| view! { <DatasetSkeleton/> }.into_any()),
-        Some(d) => {
-            let details = match d.details.clone() {
-                DatasetDetails::V3(v3) => view! { <V3Section details=v3/> }.into_any(),
-                DatasetDetails::V4(v4) => {
-                    view! { <V4Section details=v4 selected=selected/> }.into_any()
-                }
-            };
-            Some(view! { <DatasetHeader dataset=d/> {details} }.into_any())
-        }
+        Some(d) => Some(
+            view! {
+                <DatasetHeader dataset=d/>
+                {move || section.get().map(|s| match s {
+                    Section::V3(v3) => view! { <V3Section details=v3/> }.into_any(),
+                    Section::V4(schema) => view! {
+                        <V4Section schema=schema imports=imports selected=selected/>
+                    }
+                    .into_any(),
+                })}
+            }
+            .into_any(),
+        ),
     };
     let error_view = move |error: Memo<Option<(ClientError, Option<f64>)>>| {
         move || {
@@ -138,17 +166,21 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
     .into_any()
 }
 
+/// The version-specific part of a dataset, without its (separately rendered) imports.
+#[derive(Debug, Clone, PartialEq)]
+enum Section {
+    V3(V3Details),
+    V4(Option<DatasetSchema>),
+}
+
 /// The live badge of the followed import and the poller's state, in a `role="status"`
 /// region that exists before its content changes, with "Refresh now".
 #[component]
 fn LiveStatus(live: Live, follows_import: bool) -> impl IntoView {
     let now = use_clock();
     let status = Memo::new(move |_| {
-        live.import.with(|s| {
-            s.last_good
-                .as_ref()
-                .map(|(job, at)| (job.status.clone(), *at))
-        })
+        live.import
+            .with(|s| s.last_good.as_ref().map(|(job, _)| job.status.clone()))
     });
     let updated = Memo::new(move |_| {
         if follows_import {
@@ -161,14 +193,17 @@ fn LiveStatus(live: Live, follows_import: bool) -> impl IntoView {
     });
     let poll_text = move || poll_words(live.state.get(), now.get());
     view! {
-        <div class="pdm-live" part="status" role="status" aria-live="polite">
-            {follows_import.then(|| view! {
-                <span class="pdm-live-label">"Import"</span>
-                {move || match status.get() {
-                    None => view! { <span class="pdm-muted">"checking…"</span> }.into_any(),
-                    Some((s, _)) => view! { <ImportBadge status=s/> }.into_any(),
-                }}
-            })}
+        <div class="pdm-live">
+            // Only the badge is announced: the ticking times beside it are not news.
+            <div class="pdm-live-badge" part="status" role="status" aria-live="polite">
+                {follows_import.then(|| view! {
+                    <span class="pdm-live-label">"Import"</span>
+                    {move || match status.get() {
+                        None => view! { <span class="pdm-muted">"checking…"</span> }.into_any(),
+                        Some(s) => view! { <ImportBadge status=s/> }.into_any(),
+                    }}
+                })}
+            </div>
             <span class="pdm-updated">
                 {move || updated.get().map(|at| format!("Updated {}", relative_time(at, now.get())))}
             </span>
@@ -217,7 +252,7 @@ fn DatasetSkeleton() -> impl IntoView {
 
 /// Mounts the widget on the demo page, configured from the page's query string.
 pub fn start_demo() {
-    console_error_panic_hook::set_once();
+    crate::panic_notice::install();
     let search = window().location().search().unwrap_or_default();
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
     let get = |key: &str| params.as_ref().and_then(|p| p.get(key)).unwrap_or_default();

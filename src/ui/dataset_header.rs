@@ -10,13 +10,12 @@ use crate::api::Dataset;
 #[component]
 pub fn DatasetHeader(dataset: Dataset) -> impl IntoView {
     let id = dataset.id.clone();
-    let copied = RwSignal::new(false);
+    let copy_state = RwSignal::new(None::<bool>);
     let copy = move |_| {
-        if let Some(window) = web_sys::window() {
-            // Clipboard writes fail silently without a secure context; the id stays selectable.
-            let _ = window.navigator().clipboard().write_text(&id);
-            copied.set(true);
-        }
+        let id = id.clone();
+        leptos::task::spawn_local(async move {
+            copy_state.set(Some(copy_text(&id).await));
+        });
     };
     let dash = || "—".to_owned();
     view! {
@@ -27,9 +26,12 @@ pub fn DatasetHeader(dataset: Dataset) -> impl IntoView {
                     <dt>"Dataset id"</dt>
                     <dd>
                         <code class="pdm-id">{dataset.id.clone()}</code>
-                        <button type="button" class="pdm-copy" on:click=copy
-                            aria-label="Copy the dataset id">
-                            {move || if copied.get() { "Copied" } else { "Copy" }}
+                        <button type="button" class="pdm-copy" on:click=copy>
+                            {move || match copy_state.get() {
+                                None => "Copy",
+                                Some(true) => "Copied",
+                                Some(false) => "Copy failed: select the id instead",
+                            }}
                         </button>
                     </dd>
                 </div>
@@ -45,5 +47,31 @@ pub fn DatasetHeader(dataset: Dataset) -> impl IntoView {
                 <div><dt>"Version"</dt><dd>{dataset.schema_version.to_string()}</dd></div>
             </dl>
         </header>
+    }
+}
+
+/// Writes `text` to the clipboard; false when the page may not (no secure context, no
+/// permission). Reached through `Reflect` because `navigator.clipboard` is undefined
+/// outside secure contexts, and calling through it would throw into the wasm.
+async fn copy_text(text: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else {
+        return false;
+    };
+    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &"clipboard".into()) else {
+        return false;
+    };
+    let Ok(write) = js_sys::Reflect::get(&clipboard, &"writeText".into()) else {
+        return false;
+    };
+    let Some(write) = write.dyn_ref::<js_sys::Function>() else {
+        return false;
+    };
+    let Ok(promise) = write.call1(&clipboard, &text.into()) else {
+        return false;
+    };
+    match promise.dyn_into::<js_sys::Promise>() {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.is_ok(),
+        Err(_) => false,
     }
 }

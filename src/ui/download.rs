@@ -20,6 +20,10 @@ fn try_save(name: &str, text: &str, mime: &str) -> Result<(), JsValue> {
     link.set_download(name);
     link.set_attribute("data-download", "")?;
     link.click();
-    web_sys::Url::revoke_object_url(&url)?;
+    // Some browsers read the blob after `click()` returns: free it a little later.
+    gloo_timers::callback::Timeout::new(10_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
     Ok(())
 }

@@ -17,7 +17,7 @@ use crate::present::{import_advice, partial_view_note};
 pub fn ImportDetails(job: ImportJob, dataset_id: String) -> impl IntoView {
     let dash = || "—".to_owned();
     let fmt = |n: Option<u64>| n.map(number).unwrap_or_else(dash);
-    let duplicates = job.duplicate_count.or(job.duplicate_seen_count);
+    let duplicates = job.duplicates();
     let truncated = job
         .errors_truncated()
         .then(|| partial_view_note(job.rejected_count.unwrap_or(0), job.errors.len(), number));
@@ -37,7 +37,7 @@ pub fn ImportDetails(job: ImportJob, dataset_id: String) -> impl IntoView {
                 <div><dt>"Created"</dt><dd><Timestamp iso=job.created_at.clone()/></dd></div>
                 <div><dt>"Updated"</dt><dd><Timestamp iso=job.updated_at.clone()/></dd></div>
                 <div><dt>"Accepted"</dt><dd data-count="accepted">{fmt(job.accepted_count)}</dd></div>
-                <div><dt>"Rejected"</dt><dd data-count="rejected">{fmt(job.rejected_count)}</dd></div>
+                <div><dt>"Rejected"</dt><dd data-count="rejected">{fmt(job.rejected())}</dd></div>
                 <div><dt>"Duplicates"</dt><dd data-count="duplicates">{fmt(duplicates)}</dd></div>
                 <div><dt>"Newly written"</dt><dd data-count="new">{fmt(job.newly_written())}</dd></div>
             </dl>
@@ -77,14 +77,10 @@ fn progress_line(job: &ImportJob) -> String {
 /// New, duplicate and rejected records as one bar, widths in proportion.
 #[component]
 fn CountBar(job: ImportJob) -> impl IntoView {
-    let rejected = job.rejected_count.or(job.rejected_seen_count).unwrap_or(0);
-    let duplicates = job
-        .duplicate_count
-        .or(job.duplicate_seen_count)
-        .unwrap_or(0);
-    let accepted = job.accepted_count.or(job.written_count).unwrap_or(0);
-    let new = accepted.saturating_sub(duplicates);
-    let total = new + duplicates + rejected;
+    let new = job.newly_written().unwrap_or(0);
+    let duplicates = job.duplicates().unwrap_or(0);
+    let rejected = job.rejected().unwrap_or(0);
+    let total = new.saturating_add(duplicates).saturating_add(rejected);
     if total == 0 {
         return ().into_any();
     }

@@ -5,16 +5,21 @@ use leptos::prelude::*;
 use super::badge::ImportBadge;
 use super::format::number;
 use super::time::Timestamp;
-use crate::api::{DatasetSchema, ImportJob, V4Details};
+use crate::api::{DatasetSchema, ImportJob};
 use crate::present::{field_type_meaning, strictness_meaning};
 
-/// The V4 part of a dataset (`data-dataset-version="4"`); choosing an import sets
+/// The V4 part of a dataset (`data-dataset-version="4"`): its schema and its imports
+/// (a signal, so a poll re-renders only the rows that changed); choosing an import sets
 /// `selected` to its id.
 #[component]
-pub fn V4Section(details: V4Details, selected: RwSignal<Option<String>>) -> impl IntoView {
+pub fn V4Section(
+    schema: Option<DatasetSchema>,
+    #[prop(into)] imports: Signal<Vec<ImportJob>>,
+    selected: RwSignal<Option<String>>,
+) -> impl IntoView {
     view! {
         <section class="pdm-section" data-dataset-version="4" aria-label="Dataset details (version 4)">
-            {match details.schema {
+            {match schema {
                 Some(schema) => view! { <SchemaView schema=schema/> }.into_any(),
                 None => view! {
                     <p class="pdm-note" data-no-schema="">
@@ -24,7 +29,7 @@ pub fn V4Section(details: V4Details, selected: RwSignal<Option<String>>) -> impl
                 }
                 .into_any(),
             }}
-            <ImportList imports=details.imports selected=selected/>
+            <ImportList imports=imports selected=selected/>
         </section>
     }
 }
@@ -65,60 +70,85 @@ fn SchemaView(schema: DatasetSchema) -> impl IntoView {
     }
 }
 
+/// What makes an import row worth re-rendering.
+type RowKey = (
+    String,
+    String,
+    Option<String>,
+    Option<u64>,
+    Option<u64>,
+    Option<u64>,
+);
+
+fn row_key(job: &ImportJob) -> RowKey {
+    (
+        job.import_id.clone(),
+        job.status.as_str().to_owned(),
+        job.updated_at.clone(),
+        job.accepted_count,
+        job.rejected_count,
+        job.duplicate_count,
+    )
+}
+
 #[component]
-fn ImportList(imports: Vec<ImportJob>, selected: RwSignal<Option<String>>) -> impl IntoView {
-    if imports.is_empty() {
-        return view! { <p class="pdm-note">"No imports yet."</p> }.into_any();
-    }
+fn ImportList(
+    imports: Signal<Vec<ImportJob>>,
+    selected: RwSignal<Option<String>>,
+) -> impl IntoView {
     let count = |n: Option<u64>| n.map(number).unwrap_or_else(|| "—".to_owned());
+    let row = move |job: ImportJob| {
+        let id = job.import_id.clone();
+        let id_for_click = id.clone();
+        let is_selected = move || selected.get().as_deref() == Some(id.as_str());
+        let row_selected = is_selected.clone();
+        view! {
+            <tr data-import-id=job.import_id.clone() class:pdm-selected=row_selected>
+                <td><ImportBadge status=job.status/></td>
+                <td>{job.filename.unwrap_or_else(|| "—".to_owned())}</td>
+                <td><Timestamp iso=job.created_at relative_only=true/></td>
+                <td><Timestamp iso=job.updated_at relative_only=true/></td>
+                <td class="pdm-num">{count(job.accepted_count)}</td>
+                <td class="pdm-num">{count(job.rejected_count)}</td>
+                <td class="pdm-num">{count(job.duplicate_count)}</td>
+                <td>
+                    <button type="button" class="pdm-link"
+                        aria-pressed=move || is_selected().to_string()
+                        on:click=move |_| selected.set(Some(id_for_click.clone()))>
+                        "Details"
+                    </button>
+                </td>
+            </tr>
+        }
+    };
     view! {
-        <div class="pdm-imports">
-            <h3>"Imports"</h3>
-            <div class="pdm-scroll">
-                <table class="pdm-table" part="imports-table" data-imports-table="">
-                    <caption>"Most recent first"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"File"</th>
-                            <th scope="col">"Created"</th>
-                            <th scope="col">"Updated"</th>
-                            <th scope="col" class="pdm-num">"Accepted"</th>
-                            <th scope="col" class="pdm-num">"Rejected"</th>
-                            <th scope="col" class="pdm-num">"Duplicates"</th>
-                            <th scope="col"><span class="pdm-visually-hidden">"Details"</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {imports.into_iter().map(|job| {
-                            let id = job.import_id.clone();
-                            let id_for_click = id.clone();
-                            let is_selected = move || selected.get().as_deref() == Some(id.as_str());
-                            let row_selected = is_selected.clone();
-                            view! {
-                                <tr data-import-id=job.import_id.clone()
-                                    class:pdm-selected=row_selected>
-                                    <td><ImportBadge status=job.status/></td>
-                                    <td>{job.filename.unwrap_or_else(|| "—".to_owned())}</td>
-                                    <td><Timestamp iso=job.created_at relative_only=true/></td>
-                                    <td><Timestamp iso=job.updated_at relative_only=true/></td>
-                                    <td class="pdm-num">{count(job.accepted_count)}</td>
-                                    <td class="pdm-num">{count(job.rejected_count)}</td>
-                                    <td class="pdm-num">{count(job.duplicate_count)}</td>
-                                    <td>
-                                        <button type="button" class="pdm-link"
-                                            aria-pressed=move || is_selected().to_string()
-                                            on:click=move |_| selected.set(Some(id_for_click.clone()))>
-                                            "Details"
-                                        </button>
-                                    </td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
+        <Show
+            when=move || imports.with(|list| !list.is_empty())
+            fallback=|| view! { <p class="pdm-note">"No imports yet."</p> }
+        >
+            <div class="pdm-imports">
+                <h3>"Imports"</h3>
+                <div class="pdm-scroll">
+                    <table class="pdm-table" part="imports-table" data-imports-table="">
+                        <caption>"Most recent first"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"File"</th>
+                                <th scope="col">"Created"</th>
+                                <th scope="col">"Updated"</th>
+                                <th scope="col" class="pdm-num">"Accepted"</th>
+                                <th scope="col" class="pdm-num">"Rejected"</th>
+                                <th scope="col" class="pdm-num">"Duplicates"</th>
+                                <th scope="col"><span class="pdm-visually-hidden">"Details"</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=move || imports.get() key=row_key children=row/>
+                        </tbody>
+                    </table>
+                </div>
             </div>
-        </div>
+        </Show>
     }
-    .into_any()
 }
