@@ -50,25 +50,7 @@ pub struct BadgeLook {
     pub animated: bool,
 }
 
-/// How an import status looks.
-pub fn import_status(status: &ImportStatus) -> BadgeLook {
-    let (tone, icon, label, animated) = match status {
-        ImportStatus::Uninitialised => (Tone::Neutral, "○", "Not uploaded yet", false),
-        ImportStatus::Queued => (Tone::Active, "⋯", "Queued", true),
-        ImportStatus::Processing => (Tone::Active, "↻", "Processing", true),
-        ImportStatus::Complete => (Tone::Success, "✓", "Complete", false),
-        ImportStatus::Partial => (Tone::Warning, "!", "Partial: some records rejected", false),
-        ImportStatus::Failed => (Tone::Error, "✕", "Failed", false),
-        ImportStatus::PendingSchema => (Tone::Waiting, "⏸", "Waiting for a schema", false),
-        ImportStatus::Other(raw) => {
-            return BadgeLook {
-                tone: Tone::Unknown,
-                icon: "?",
-                label: raw.clone(),
-                animated: false,
-            };
-        }
-    };
+fn look(tone: Tone, icon: &'static str, label: &str, animated: bool) -> BadgeLook {
     BadgeLook {
         tone,
         icon,
@@ -77,27 +59,33 @@ pub fn import_status(status: &ImportStatus) -> BadgeLook {
     }
 }
 
+/// An unknown value: shown as it came, with its own tone and icon.
+fn unknown(raw: &str) -> BadgeLook {
+    look(Tone::Unknown, "?", raw, false)
+}
+
+/// How an import status looks.
+pub fn import_status(status: &ImportStatus) -> BadgeLook {
+    match status {
+        ImportStatus::Uninitialised => look(Tone::Neutral, "○", "Not uploaded yet", false),
+        ImportStatus::Queued => look(Tone::Active, "⋯", "Queued", true),
+        ImportStatus::Processing => look(Tone::Active, "↻", "Processing", true),
+        ImportStatus::Complete => look(Tone::Success, "✓", "Complete", false),
+        ImportStatus::Partial => look(Tone::Warning, "!", "Partial: some records rejected", false),
+        ImportStatus::Failed => look(Tone::Error, "✕", "Failed", false),
+        ImportStatus::PendingSchema => look(Tone::Waiting, "⏸", "Waiting for a schema", false),
+        ImportStatus::Other(raw) => unknown(raw),
+    }
+}
+
 /// How a V3 dataset status looks.
 pub fn dataset_status(status: &DatasetStatus) -> BadgeLook {
-    let (tone, icon, label, animated) = match status {
-        DatasetStatus::Uninitialised => (Tone::Neutral, "○", "Not uploaded yet", false),
-        DatasetStatus::Processing => (Tone::Active, "↻", "Processing", true),
-        DatasetStatus::Ready => (Tone::Success, "✓", "Ready", false),
-        DatasetStatus::Error => (Tone::Error, "✕", "Error", false),
-        DatasetStatus::Other(raw) => {
-            return BadgeLook {
-                tone: Tone::Unknown,
-                icon: "?",
-                label: raw.clone(),
-                animated: false,
-            };
-        }
-    };
-    BadgeLook {
-        tone,
-        icon,
-        label: label.to_owned(),
-        animated,
+    match status {
+        DatasetStatus::Uninitialised => look(Tone::Neutral, "○", "Not uploaded yet", false),
+        DatasetStatus::Processing => look(Tone::Active, "↻", "Processing", true),
+        DatasetStatus::Ready => look(Tone::Success, "✓", "Ready", false),
+        DatasetStatus::Error => look(Tone::Error, "✕", "Error", false),
+        DatasetStatus::Other(raw) => unknown(raw),
     }
 }
 

@@ -186,6 +186,8 @@ describe('embedding examples', () => {
     assert.equal(await page.locator('#v3').evaluate((e) => e.shadowRoot.querySelector('slot')), null);
     // Styled from outside through ::part().
     assert.notEqual(await page.locator('#v3').evaluate((e) => getComputedStyle(e.shadowRoot.querySelector('[part=root]')).boxShadow), 'none');
+    // ...and through custom properties set on the host (`--pdm-radius: 10px`).
+    assert.equal(await page.locator('#v3').evaluate((e) => getComputedStyle(e.shadowRoot.querySelector('[part=root]')).borderTopLeftRadius), '10px');
     // Properties mirror attributes; changing one re-renders.
     await page.locator('#v3').evaluate((e, id) => { e.datasetId = id; }, V3_READY);
     await page.locator('#v3 .pdm-title', { hasText: 'Sentiment labels (ready)' }).waitFor();
