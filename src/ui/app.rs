@@ -208,10 +208,10 @@ fn LiveStatus(live: Live, follows_import: bool) -> impl IntoView {
                 {move || updated.get().map(|at| format!("Updated {}", relative_time(at, now.get())))}
             </span>
             <span class="pdm-next" data-poll-state="">{poll_text}</span>
+            <button type="button" class="pdm-refresh" part="refresh" on:click=move |_| live.refresh_now()>
+                "Refresh now"
+            </button>
         </div>
-        <button type="button" class="pdm-refresh" part="refresh" on:click=move |_| live.refresh_now()>
-            "Refresh now"
-        </button>
     }
 }
 
