@@ -7,7 +7,8 @@ use axum::http::HeaderValue;
 /// The environment variable the token is read from (the only place it comes from).
 pub const TOKEN_ENV: &str = "PROLIFIC_TOKEN";
 
-/// A Prolific API token. `Debug` and `Display` print a placeholder, never the value.
+/// A Prolific API token. `Debug` prints a placeholder, never the value; there is no
+/// `Display`.
 #[derive(Clone)]
 pub struct Token(String);
 
