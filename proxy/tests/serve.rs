@@ -231,6 +231,7 @@ async fn hostile_requests_are_answered_locally_and_never_forwarded() {
     let addr = start_proxy(config(&upstream.url)).await;
     let cases = hostile_requests();
     assert!(cases.len() >= 40, "{} cases", cases.len());
+    println!("{} hostile requests", cases.len());
     for (name, bytes, expect) in &cases {
         let started = std::time::Instant::now();
         let response = send_raw(addr, bytes).await;
