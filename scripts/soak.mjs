@@ -1,0 +1,121 @@
+// Soak: 20 widgets (via mount()) poll an import that never ends, against
+// `dataset-proxy mock`, until 10,000 polls; then checks that nothing grew: DOM node count,
+// wasm memory and JS heap (after a forced GC), and the mock's open files and memory.
+// Run: scripts/soak  (needs scripts/build-embed output in examples/pkg)
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(join(ROOT, 'tools/package.json'));
+const { chromium } = require('playwright-core');
+
+const POLLS = Number(process.env.SOAK_POLLS ?? 10000);
+const WIDGETS = Number(process.env.SOAK_WIDGETS ?? 20);
+const ADDR = process.env.SOAK_ADDR ?? '127.0.0.1:18951';
+const BASE = `http://${ADDR}`;
+const DATASET = '50a50a50-0000-4000-8000-000000000001';
+const IMPORT = '50a50a50-0000-4000-8000-000000000002';
+const MB = 1024 * 1024;
+
+const mock = spawn(join(ROOT, 'target/debug/dataset-proxy'), ['mock', '--listen', ADDR, '--static', join(ROOT, 'examples')], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const procStats = () => ({
+  fds: readdirSync(`/proc/${mock.pid}/fd`).length,
+  rssKb: Number(readFileSync(`/proc/${mock.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]),
+});
+const polls = async () => {
+  const counts = await (await fetch(`${BASE}/_mock/requests`)).json();
+  return counts[`/api/v1/data-collection/datasets/${DATASET}/imports/${IMPORT}`] ?? 0;
+};
+
+let failed = false;
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failed = true;
+};
+
+try {
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${BASE}/_mock/requests`)).ok) break; } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--js-flags=--expose-gc',
+      '--enable-precise-memory-info'],
+  });
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(`${BASE}/index.html`);
+  await page.evaluate(async ({ widgets, dataset, importId }) => {
+    const mod = await import('./pkg/dataset_monitor.js');
+    window.__wasm = await mod.default({ module_or_path: new URL('./pkg/dataset_monitor_bg.wasm', location.href) });
+    window.__handles = [];
+    for (let k = 0; k < widgets; k++) {
+      const el = document.createElement('div');
+      document.body.append(el);
+      window.__handles.push(mod.mount(el, { datasetId: dataset, importId, pollInterval: 500 }));
+    }
+  }, { widgets: WIDGETS, dataset: DATASET, importId: IMPORT });
+
+  const measure = async () => {
+    const page_ = await page.evaluate(() => {
+      window.gc();
+      window.gc();
+      return {
+        nodes: document.getElementsByTagName('*').length,
+        wasm: window.__wasm.memory.buffer.byteLength,
+        heap: performance.memory.usedJSHeapSize,
+        panics: document.querySelectorAll('.pdm-panic').length,
+      };
+    });
+    return { ...page_, ...procStats(), polls: await polls() };
+  };
+
+  const waitFor = async (n) => {
+    const started = Date.now();
+    let last = 0;
+    while ((last = await polls()) < n) {
+      if (Date.now() - started > 30 * 60 * 1000) throw new Error(`stuck at ${last} polls`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  };
+
+  const t0 = Date.now();
+  await waitFor(50);
+  const first = await measure();
+  await waitFor(1000);
+  const middle = await measure();
+  await waitFor(POLLS);
+  const last = await measure();
+  const seconds = Math.round((Date.now() - t0) / 1000);
+
+  console.log(`\n${WIDGETS} widgets, poll interval 500 ms, ${last.polls} polls in ${seconds} s\n`);
+  console.log('| after | polls | DOM nodes | wasm memory | JS heap (after GC) | mock open fds | mock RSS |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const [name, m] of [['50 polls', first], ['1,000 polls', middle], [`${POLLS.toLocaleString('en')} polls`, last]]) {
+    console.log(`| ${name} | ${m.polls} | ${m.nodes} | ${(m.wasm / MB).toFixed(2)} MiB | ${(m.heap / MB).toFixed(2)} MiB | ${m.fds} | ${(m.rssKb / 1024).toFixed(1)} MiB |`);
+  }
+  console.log('');
+  check(last.nodes === first.nodes, `DOM node count constant (${first.nodes} → ${last.nodes})`);
+  check(last.wasm - first.wasm <= MB, `wasm memory growth ≤ 1 MiB (${last.wasm - first.wasm} B)`);
+  check(last.heap - first.heap <= MB, `JS heap growth after GC ≤ 1 MiB (${last.heap - first.heap} B)`);
+  check(last.fds <= first.fds + 4, `mock open fds steady (${first.fds} → ${last.fds})`);
+  check(last.rssKb - middle.rssKb <= 4096, `mock RSS steady after warm-up (${middle.rssKb} → ${last.rssKb} KiB)`);
+  check(last.panics === 0, 'no panic notice');
+  check(problems.length === 0, `no console error (${problems.slice(0, 3).join(' | ')})`);
+  await browser.close();
+} catch (e) {
+  console.error(e);
+  failed = true;
+} finally {
+  mock.kill();
+}
+process.exit(failed ? 1 : 0);
