@@ -1,6 +1,7 @@
-// Soak: 20 widgets (via mount()) poll an import that never ends, against
-// `dataset-proxy mock`, until 10,000 polls; then checks that nothing grew: DOM node count,
-// wasm memory and JS heap (after a forced GC), and the mock's open files and memory.
+// Soak: 20 widgets (via mount()) poll an import that never ends through
+// `dataset-proxy serve` (whose upstream is `dataset-proxy mock`), until 10,000 polls; then
+// checks that nothing grew: DOM node count, wasm memory and JS heap (after a forced GC),
+// and the proxy's open files and memory.
 // Run: scripts/soak  (needs scripts/build-embed output in examples/pkg)
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -14,21 +15,27 @@ const { chromium } = require('playwright-core');
 
 const POLLS = Number(process.env.SOAK_POLLS ?? 10000);
 const WIDGETS = Number(process.env.SOAK_WIDGETS ?? 20);
-const ADDR = process.env.SOAK_ADDR ?? '127.0.0.1:18951';
-const BASE = `http://${ADDR}`;
+const MOCK_ADDR = process.env.SOAK_MOCK_ADDR ?? '127.0.0.1:18951';
+const PROXY_ADDR = process.env.SOAK_PROXY_ADDR ?? '127.0.0.1:18952';
+const MOCK = `http://${MOCK_ADDR}`;
+const BASE = `http://${PROXY_ADDR}`;
+const BIN = join(ROOT, 'target/debug/dataset-proxy');
 const DATASET = '50a50a50-0000-4000-8000-000000000001';
 const IMPORT = '50a50a50-0000-4000-8000-000000000002';
 const MB = 1024 * 1024;
 
-const mock = spawn(join(ROOT, 'target/debug/dataset-proxy'), ['mock', '--listen', ADDR, '--static', join(ROOT, 'examples')], {
+const mock = spawn(BIN, ['mock', '--listen', MOCK_ADDR], { stdio: ['ignore', 'ignore', 'inherit'] });
+const proxy = spawn(BIN, ['serve', '--listen', PROXY_ADDR, '--upstream', MOCK, '--static', join(ROOT, 'examples'),
+  '--rate-per-minute', '1000000', '--rate-burst', '100000'], {
   stdio: ['ignore', 'ignore', 'inherit'],
+  env: { ...process.env, PROLIFIC_TOKEN: 'soak-test-token', RUST_LOG: 'warn' },
 });
 const procStats = () => ({
-  fds: readdirSync(`/proc/${mock.pid}/fd`).length,
-  rssKb: Number(readFileSync(`/proc/${mock.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]),
+  fds: readdirSync(`/proc/${proxy.pid}/fd`).length,
+  rssKb: Number(readFileSync(`/proc/${proxy.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]),
 });
 const polls = async () => {
-  const counts = await (await fetch(`${BASE}/_mock/requests`)).json();
+  const counts = await (await fetch(`${MOCK}/_mock/requests`)).json();
   return counts[`/api/v1/data-collection/datasets/${DATASET}/imports/${IMPORT}`] ?? 0;
 };
 
@@ -39,9 +46,11 @@ const check = (ok, what) => {
 };
 
 try {
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${BASE}/_mock/requests`)).ok) break; } catch {}
-    await new Promise((r) => setTimeout(r, 100));
+  for (const url of [`${MOCK}/_mock/requests`, `${BASE}/index.html`]) {
+    for (let i = 0; i < 100; i++) {
+      try { if ((await fetch(url)).ok) break; } catch {}
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -97,8 +106,8 @@ try {
   const last = await measure();
   const seconds = Math.round((Date.now() - t0) / 1000);
 
-  console.log(`\n${WIDGETS} widgets, poll interval 500 ms, ${last.polls} polls in ${seconds} s\n`);
-  console.log('| after | polls | DOM nodes | wasm memory | JS heap (after GC) | mock open fds | mock RSS |');
+  console.log(`\n${WIDGETS} widgets → dataset-proxy serve → mock, poll interval 500 ms, ${last.polls} polls in ${seconds} s\n`);
+  console.log('| after | polls | DOM nodes | wasm memory | JS heap (after GC) | proxy open fds | proxy RSS |');
   console.log('|---|---|---|---|---|---|---|');
   for (const [name, m] of [['50 polls', first], ['1,000 polls', middle], [`${POLLS.toLocaleString('en')} polls`, last]]) {
     console.log(`| ${name} | ${m.polls} | ${m.nodes} | ${(m.wasm / MB).toFixed(2)} MiB | ${(m.heap / MB).toFixed(2)} MiB | ${m.fds} | ${(m.rssKb / 1024).toFixed(1)} MiB |`);
@@ -107,8 +116,8 @@ try {
   check(last.nodes === first.nodes, `DOM node count constant (${first.nodes} → ${last.nodes})`);
   check(last.wasm - first.wasm <= MB, `wasm memory growth ≤ 1 MiB (${last.wasm - first.wasm} B)`);
   check(last.heap - first.heap <= MB, `JS heap growth after GC ≤ 1 MiB (${last.heap - first.heap} B)`);
-  check(last.fds <= first.fds + 4, `mock open fds steady (${first.fds} → ${last.fds})`);
-  check(last.rssKb - middle.rssKb <= 4096, `mock RSS steady after warm-up (${middle.rssKb} → ${last.rssKb} KiB)`);
+  check(last.fds <= first.fds + 4, `proxy open fds steady (${first.fds} → ${last.fds})`);
+  check(last.rssKb - middle.rssKb <= 4096, `proxy RSS steady after warm-up (${middle.rssKb} → ${last.rssKb} KiB)`);
   check(last.panics === 0, 'no panic notice');
   check(problems.length === 0, `no console error (${problems.slice(0, 3).join(' | ')})`);
   await browser.close();
@@ -116,6 +125,7 @@ try {
   console.error(e);
   failed = true;
 } finally {
+  proxy.kill();
   mock.kill();
 }
 process.exit(failed ? 1 : 0);
