@@ -11,10 +11,9 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const API: &str = match option_env!("DATASET_MONITOR_TEST_API") {
-    Some(url) => url,
-    None => "http://127.0.0.1:18931",
-};
+mod browser;
+
+use browser::{API, reset_mock};
 
 const SEED_V3: &str = "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d";
 const V4_MAIN: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
@@ -36,14 +35,6 @@ fn id(raw: &str) -> DatasetId {
 
 fn import_id(raw: &str) -> ImportId {
     ImportId::parse(raw).expect("valid import id")
-}
-
-async fn reset_mock() {
-    let response = gloo_net::http::Request::post(&format!("{API}/_mock/reset"))
-        .send()
-        .await
-        .expect("mock reachable");
-    assert_eq!(response.status(), 204);
 }
 
 #[wasm_bindgen_test]

@@ -193,16 +193,6 @@ pub enum ClientError {
     },
 }
 
-impl ClientError {
-    /// The HTTP status, for HTTP errors.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            ClientError::Http { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-}
-
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
