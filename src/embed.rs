@@ -1,6 +1,10 @@
 //! The JS API for embedding: `mount(element, options)` returning a handle with
 //! `unmount()` and `update(options)`. The custom element (`embed/`) is built on it.
 
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
@@ -8,20 +12,21 @@ use web_sys::HtmlElement;
 use crate::config::{ConfigError, MonitorConfig, MountOptions};
 use crate::ui::App;
 
-/// A mounted widget. Dropping it (or calling `unmount`) removes the widget and stops
-/// every timer and request.
-#[wasm_bindgen]
-pub struct MonitorHandle {
-    element: HtmlElement,
-    mounted: Option<Box<dyn std::any::Any>>,
+thread_local! {
+    /// The mounted widgets by handle id. A widget lives here until `unmount()`: the
+    /// garbage collector frees a JS handle nobody keeps (wasm-bindgen drops it then),
+    /// and that must not stop a widget that is still on the page.
+    static MOUNTED: RefCell<HashMap<u32, Box<dyn Any>>> = RefCell::default();
+    static NEXT_ID: Cell<u32> = const { Cell::new(0) };
 }
 
-impl std::fmt::Debug for MonitorHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MonitorHandle")
-            .field("mounted", &self.mounted.is_some())
-            .finish()
-    }
+/// A mounted widget. `unmount()` removes it and stops every timer and request;
+/// dropping the handle (or the garbage collector freeing it) leaves the widget running.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct MonitorHandle {
+    element: HtmlElement,
+    id: u32,
 }
 
 /// Reads the options object; a wrong type or a missing `datasetId` is an error that
@@ -52,10 +57,12 @@ fn read_options(options: JsValue) -> Result<Result<MonitorConfig, ConfigError>, 
 pub fn mount(element: HtmlElement, options: JsValue) -> Result<MonitorHandle, JsError> {
     crate::panic_notice::install();
     let config = read_options(options)?;
-    let mut handle = MonitorHandle {
-        element,
-        mounted: None,
-    };
+    let id = NEXT_ID.with(|n| {
+        let id = n.get();
+        n.set(id.wrapping_add(1));
+        id
+    });
+    let mut handle = MonitorHandle { element, id };
     handle.render(config);
     Ok(handle)
 }
@@ -64,14 +71,17 @@ pub fn mount(element: HtmlElement, options: JsValue) -> Result<MonitorHandle, Js
 impl MonitorHandle {
     /// Removes the widget; a later `update` mounts it again.
     pub fn unmount(&mut self) {
-        self.mounted = None;
+        // Taken out first: dropping a widget runs its cleanups, which must not find the
+        // registry borrowed.
+        let widget = MOUNTED.with(|m| m.borrow_mut().remove(&self.id));
+        drop(widget);
     }
 
     /// Re-renders with new options (polling is re-targeted); the old widget is removed
     /// only once the new options are read.
     pub fn update(&mut self, options: JsValue) -> Result<(), JsError> {
         let config = read_options(options)?;
-        self.mounted = None;
+        self.unmount();
         self.render(config);
         Ok(())
     }
@@ -79,7 +89,8 @@ impl MonitorHandle {
 
 impl MonitorHandle {
     fn render(&mut self, config: Result<MonitorConfig, ConfigError>) {
-        let handle = mount_to(self.element.clone(), move || view! { <App config=config/> });
-        self.mounted = Some(Box::new(handle));
+        let widget = mount_to(self.element.clone(), move || view! { <App config=config/> });
+        let previous = MOUNTED.with(|m| m.borrow_mut().insert(self.id, Box::new(widget)));
+        drop(previous);
     }
 }

@@ -205,6 +205,49 @@ async fn removing_the_widget_stops_every_request() {
 }
 
 #[wasm_bindgen_test]
+async fn a_mount_handle_nobody_keeps_does_not_stop_the_widget() {
+    reset_mock().await;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document");
+    let root: web_sys::HtmlElement = document
+        .create_element("div")
+        .expect("div")
+        .dyn_into()
+        .expect("an HtmlElement");
+    document
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
+    let options = js_sys::JSON::parse(&format!(
+        r#"{{"datasetId":"{V4_MAIN}","importId":"{LIFECYCLE}","proxyUrl":"{API}","pollInterval":{INTERVAL_MS}}}"#
+    ))
+    .expect("options");
+    let handle = dataset_monitor::embed::mount(root.clone(), options).expect("mount");
+    // What the garbage collector does to a JS handle that the page did not keep.
+    drop(handle);
+    for _ in 0..300 {
+        if count(V4_MAIN, Some(LIFECYCLE)).await >= LIFECYCLE_STEPS {
+            break;
+        }
+        sleep(50).await;
+    }
+    assert_eq!(
+        count(V4_MAIN, Some(LIFECYCLE)).await,
+        LIFECYCLE_STEPS,
+        "the widget followed the import to its end"
+    );
+    until("the final status", || {
+        root.query_selector("[data-import-status='partial']")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
 async fn a_502_then_200_recovers_on_its_own() {
     reset_mock().await;
     let m = widget(FLAKY, None);
