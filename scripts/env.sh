@@ -10,3 +10,19 @@ wasm_bindgen_lock_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+# Builds crate $1's wasm library in release, binds it for the web as $2.js + $2_bg.wasm in
+# directory $3 and shrinks it with the same wasm-opt flags as index.html's
+# data-wasm-opt-params (Trunk's build of the demo).
+build_web_pkg() {
+  local crate="$1" name="$2" out="$3"
+  local artifact="${crate//-/_}"
+  cargo build -p "$crate" --lib --release --target wasm32-unknown-unknown --locked
+  mkdir -p "$out"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$name" \
+    "$ROOT/target/wasm32-unknown-unknown/release/$artifact.wasm"
+  wasm-opt -Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    --strip-debug --strip-producers \
+    -o "$out/${name}_bg.wasm" "$out/${name}_bg.wasm"
+}

@@ -1,0 +1,45 @@
+// Bundle sizes (raw, gzip -9, brotli quality 11) of the release widget and of the
+// Leptos counter baseline. Usage: node bench/size.mjs OUT.json
+// Also imported by tests/e2e/size.test.mjs (the size budget in the test command).
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Sums raw, gzip -9 and brotli (quality 11) bytes of `names` in `dir`. */
+export function measure(dir, names) {
+  const size = { files: names, raw: 0, gzip: 0, brotli: 0 };
+  for (const name of names) {
+    const bytes = readFileSync(join(dir, name));
+    size.raw += bytes.length;
+    size.gzip += gzipSync(bytes, { level: 9 }).length;
+    size.brotli += brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  }
+  return size;
+}
+
+/** The .wasm and .js of a Trunk dist directory whose files start with `prefix`. */
+export function trunkBundle(dir, prefix) {
+  const files = readdirSync(dir).filter((f) => f.startsWith(`${prefix}-`) && /\.(wasm|js)$/.test(f));
+  if (files.length !== 2) throw new Error(`expected one .wasm and one .js of ${prefix} in ${dir}: ${files}`);
+  return measure(dir, files.sort());
+}
+
+/** The embeddable module built by scripts/build-embed into `dir`. */
+export function embedBundle(dir) {
+  return measure(dir, ['dataset_monitor_bg.wasm', 'dataset_monitor.js', 'prolific-dataset-monitor.js']);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const out = process.argv[2] ?? join(ROOT, 'target/bench/size.json');
+  const result = {
+    demo: trunkBundle(join(ROOT, 'dist'), 'dataset-monitor'),
+    embed: embedBundle(join(ROOT, 'target/bench/www/embed')),
+    counter: trunkBundle(join(ROOT, 'target/bench/counter-dist'), 'bench-counter'),
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(result, null, 2));
+  for (const [name, s] of Object.entries(result)) console.log(`${name}: raw ${s.raw}, gzip ${s.gzip}, brotli ${s.brotli}`);
+}
