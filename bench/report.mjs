@@ -77,16 +77,17 @@ p(`Goal ≤ 100 KB brotli: ${s1} (${kb(demo.brotli)}). Goal ≤ 1.5× the baseli
 p('## 2. Decode', '',
   `An import with 1,000 and with 10,000 rejected records (${int(browser.bytes[1000])} and ${int(browser.bytes[10000])} bytes of JSON),`,
   'decoded in headless Chromium from the response text. "widget" is the widget\'s own path',
-  '(`dataset_monitor::api::decode`, serde_json with the JSON path of any failure); the others are the',
-  'alternatives it was chosen against. Milliseconds per decode (median of 11 samples).', '',
+  '(`dataset_monitor::api::decode`: serde_json from the response bytes; a failure is decoded a second',
+  'time to find its JSON path); the others are the alternatives it was chosen against.',
+  'Milliseconds per decode, including copying the input into wasm memory (median of 11 samples).', '',
   '| decoder | 1,000 errors | 10,000 errors | vs JSON.parse (10,000) |', '|---|---:|---:|---:|');
 const dec = browser.decode;
 const decoderNames = {
   json_parse: '`JSON.parse` (plain JS, the comparison)',
-  widget: '**widget**: serde_json from the text, with path',
-  serde_json_no_path: 'serde_json from the text, no path',
-  serde_json_bytes: 'serde_json from the bytes (`arrayBuffer`), with path',
-  json_parse_serde_wasm_bindgen: '`JSON.parse` + serde-wasm-bindgen, with path',
+  widget: '**widget**: serde_json from the bytes, path found only on failure',
+  serde_json_text_path: 'serde_json from the text, path tracked (the widget before)',
+  serde_json_bytes_path: 'serde_json from the bytes, path tracked',
+  json_parse_serde_wasm_bindgen: '`JSON.parse` + serde-wasm-bindgen, path tracked',
 };
 for (const [k, name] of Object.entries(decoderNames)) {
   p(`| ${name} | ${ms(dec[1000][k])} | ${ms(dec[10000][k])} | ${x(dec[10000][k] / dec[10000].json_parse)} |`);

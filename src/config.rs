@@ -207,7 +207,10 @@ impl NumberOrText {
     fn to_text(&self) -> String {
         match self {
             NumberOrText::Number(n) if n.is_finite() => format!("{}", n.round() as i64),
-            NumberOrText::Number(n) => n.to_string(),
+            // Spelled out rather than formatted: f64 formatting costs ~10 KB of wasm.
+            NumberOrText::Number(n) if n.is_nan() => "NaN".to_owned(),
+            NumberOrText::Number(n) if *n > 0.0 => "Infinity".to_owned(),
+            NumberOrText::Number(_) => "-Infinity".to_owned(),
             NumberOrText::Text(t) => t.clone(),
         }
     }

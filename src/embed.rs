@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
+use crate::api::ClientError;
 use crate::config::{ConfigError, MonitorConfig, MountOptions};
 use crate::ui::App;
 
@@ -37,16 +38,22 @@ fn read_options(options: JsValue) -> Result<Result<MonitorConfig, ConfigError>, 
             "mount(element, options): options must be an object like { datasetId: '…' }",
         ));
     }
-    let de = serde_wasm_bindgen::Deserializer::from(options);
-    let parsed: MountOptions = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        // serde-wasm-bindgen's messages come as JS errors: drop their "Error: " prefix.
-        let inner = inner.strip_prefix("Error: ").unwrap_or(&inner).to_owned();
+    // Through JSON, so that an error names the option (serde_json knows where it
+    // stopped; a JS object has no positions). JSON turns NaN and Infinity into null,
+    // which reads as "not given".
+    let json: String = js_sys::JSON::stringify(&options)
+        .map_err(|_| JsError::new("mount(): options must be plain data (strings and numbers)"))?
+        .into();
+    let parsed: MountOptions = crate::api::decode(&json).map_err(|e| {
+        let ClientError::Decode { path, message } = e else {
+            return JsError::new(&format!("mount(): {e}"));
+        };
+        // "… at line 1 column 30" points into JSON the caller never wrote.
+        let message = message.split(" at line ").next().unwrap_or(&message);
         if path == "." {
-            JsError::new(&format!("mount(): {inner}"))
+            JsError::new(&format!("mount(): {message}"))
         } else {
-            JsError::new(&format!("mount(): option `{path}`: {inner}"))
+            JsError::new(&format!("mount(): option `{path}`: {message}"))
         }
     })?;
     Ok(parsed.to_config())

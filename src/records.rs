@@ -52,29 +52,37 @@ pub struct RecordQuery {
     pub descending: bool,
 }
 
-/// Lower-cased search text per row, computed once per error list.
+/// Lower-cased search text per row, built on the first text search (most tables are
+/// never searched, and building it is a large part of showing 10,000 rows).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchIndex {
-    haystacks: Vec<String>,
+    haystacks: std::sync::OnceLock<Vec<String>>,
 }
 
 impl SearchIndex {
-    /// Builds the search text of every row.
-    pub fn new(errors: &[RecordError]) -> Self {
-        let haystacks = errors
-            .iter()
-            .map(|e| {
-                let index = e.record_index.map(|i| i.to_string()).unwrap_or_default();
-                format!("{index}\u{1f}{}\u{1f}{}", field_label(e), reason_label(e)).to_lowercase()
-            })
-            .collect();
-        Self { haystacks }
+    /// The search text of every row of `errors` (always the same list for one index).
+    fn haystacks(&self, errors: &[RecordError]) -> &[String] {
+        self.haystacks.get_or_init(|| {
+            errors
+                .iter()
+                .map(|e| {
+                    let index = e.record_index.map(|i| i.to_string()).unwrap_or_default();
+                    format!("{index}\u{1f}{}\u{1f}{}", field_label(e), reason_label(e))
+                        .to_lowercase()
+                })
+                .collect()
+        })
     }
 }
 
 /// The positions (into `errors`) of the rows to show, filtered and sorted.
 pub fn select(errors: &[RecordError], index: &SearchIndex, query: &RecordQuery) -> Vec<usize> {
     let needle = query.text.trim().to_lowercase();
+    let haystacks = if needle.is_empty() {
+        &[][..]
+    } else {
+        index.haystacks(errors)
+    };
     let mut rows: Vec<usize> = (0..errors.len())
         .filter(|&i| {
             let e = &errors[i];
@@ -83,9 +91,7 @@ pub fn select(errors: &[RecordError], index: &SearchIndex, query: &RecordQuery) 
                 Some(Chip::Field(f)) => field_label(e) == f,
                 Some(Chip::Reason(r)) => reason_label(e) == r,
             };
-            chip_ok
-                && (needle.is_empty()
-                    || index.haystacks.get(i).is_some_and(|h| h.contains(&needle)))
+            chip_ok && (needle.is_empty() || haystacks.get(i).is_some_and(|h| h.contains(&needle)))
         })
         .collect();
     // Missing indices sort after every real one, in either direction.
@@ -119,7 +125,9 @@ pub fn counts<'a>(
     label: impl Fn(&'a RecordError) -> &'a str,
     limit: usize,
 ) -> Vec<(String, usize)> {
-    let mut map: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    // FxHash: SipHash made counting 10,000 labels a visible part of rendering (bench/);
+    // the labels come from the API, not from an attacker who could choose collisions.
+    let mut map: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
     for e in errors {
         *map.entry(label(e)).or_default() += 1;
     }

@@ -64,7 +64,7 @@ fn v3(details: &Dataset) -> &dataset_monitor::api::V3Details {
 
 #[test]
 fn seed_dataset_example_decodes_verbatim_as_v3() {
-    let d: Dataset = decode(&fixture(SEED_DATASET)).expect("decodes");
+    let d: Dataset = decode(fixture(SEED_DATASET)).expect("decodes");
     assert_eq!(d.id, "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d");
     assert_eq!(d.name, "Customer Feedback Dataset");
     assert_eq!(d.total_datapoint_count, Some(1500));
@@ -81,7 +81,7 @@ fn seed_dataset_example_decodes_verbatim_as_v3() {
 
 #[test]
 fn seed_import_example_decodes_verbatim() {
-    let job: ImportJob = decode(&fixture(SEED_IMPORT)).expect("decodes");
+    let job: ImportJob = decode(fixture(SEED_IMPORT)).expect("decodes");
     assert_eq!(job.import_id, "7c9e6679-7425-40de-944b-e07fc1f90ae7");
     assert_eq!(job.status, ImportStatus::Partial);
     assert!(job.status.is_terminal());
@@ -118,6 +118,10 @@ fn schema_version_as_string_or_number() {
 fn unknown_schema_version_is_kept() {
     let d = dataset(base_dataset(json!("5")));
     assert_eq!(d.schema_version, SchemaVersion::Other("5".into()));
+    let d = dataset(base_dataset(json!(3.25)));
+    assert_eq!(d.schema_version, SchemaVersion::Other("3.25".into()));
+    let d = dataset(base_dataset(json!(-0.5)));
+    assert_eq!(d.schema_version, SchemaVersion::Other("-0.5".into()));
     let d = dataset(base_dataset(json!(7)));
     assert_eq!(d.schema_version.as_str(), "7");
 }
@@ -530,4 +534,72 @@ fn retry_after_seconds_and_http_date() {
         RetryAfter::parse("99999999999999999999999"),
         Some(RetryAfter::Seconds(u64::MAX))
     );
+}
+
+/// The path of a decode failure, wherever it is: nested, missing, in a pretty-printed
+/// body, after strings holding quotes, commas and brackets.
+#[test]
+fn decode_errors_name_the_json_path() {
+    let path_of = |json: &str| match decode::<ImportJob>(json) {
+        Err(ClientError::Decode { path, .. }) => path,
+        other => panic!("expected a decode error for {json}, got {other:?}"),
+    };
+    let job = |extra: &str| {
+        format!(
+            r#"{{"import_id": "i", "dataset_id": "d", "status": "partial", "filename": "a \"b\", [c]{{",
+                "created_at": "2024-01-15T09:30:00Z", "updated_at": "2024-01-15T10:00:00Z"{extra}}}"#
+        )
+    };
+    assert_eq!(
+        path_of(&job(
+            r#", "errors": [{"record_index": 1}, {"record_index": "x"}]"#
+        )),
+        "errors[1].record_index"
+    );
+    assert_eq!(
+        path_of(&job(
+            r#", "errors": [{"field": "a,b", "reason": "]}"}, {"reason": 7}]"#
+        )),
+        "errors[1].reason"
+    );
+    assert_eq!(path_of(&job(r#", "accepted_count": -1"#)), "accepted_count");
+    assert_eq!(
+        path_of(r#"{"import_id": "i"}"#),
+        ".",
+        "missing fields: the object itself"
+    );
+    // serde reads a struct from a list too: the first element is the first field.
+    assert_eq!(path_of("[1, 2]"), "[0]");
+    assert_eq!(
+        path_of(&job(r#", "errors": {"a": 1}"#)),
+        "errors",
+        "a map for a list"
+    );
+    let pretty = serde_json::to_string_pretty(&serde_json::json!({
+        "import_id": "i", "status": "queued", "created_at": "t", "updated_at": "t",
+        "errors": [{"record_index": 0}, {"record_index": 1, "field": ["not", "a", "string"]}],
+    }))
+    .expect("json");
+    assert_eq!(path_of(&pretty), "errors[1].field");
+}
+
+#[test]
+fn json_path_scanner_never_panics_on_odd_input() {
+    use dataset_monitor::api::json_path_at;
+    for json in [
+        "",
+        "\"",
+        "\"\\",
+        "{\"a",
+        "[[[[",
+        "]]]}}}",
+        "{\"a\":[1,{\"b\":\"\\\"",
+        "\u{feff}{}",
+    ] {
+        for offset in 0..=json.len() + 2 {
+            let _ = json_path_at(json.as_bytes(), offset);
+        }
+    }
+    assert_eq!(json_path_at(br#"{"a": [1, {"b": 2}]}"#, 16), "a[1].b");
+    assert_eq!(json_path_at(br#"{"a": [1, {"b": 2}]}"#, 0), ".");
 }

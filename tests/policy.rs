@@ -315,7 +315,7 @@ fn a_simulated_lifecycle_polls_once_per_step_and_stops() {
 #[test]
 fn a_dataset_is_as_lively_as_its_liveliest_import() {
     let dataset = |imports: &str| -> Dataset {
-        decode(&format!(
+        decode(format!(
             r#"{{"id": "d", "name": "n", "schema_version": "4", "imports": [{imports}]}}"#
         ))
         .expect("dataset")
@@ -337,7 +337,7 @@ fn a_dataset_is_as_lively_as_its_liveliest_import() {
         Activity::Running
     );
     let v3 = |status: &str| -> Dataset {
-        decode(&format!(
+        decode(format!(
             r#"{{"id": "d", "name": "n", "schema_version": 3, "status": "{status}"}}"#
         ))
         .expect("v3")

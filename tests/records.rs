@@ -26,7 +26,7 @@ fn sample() -> Vec<RecordError> {
 }
 
 fn select(errors: &[RecordError], query: &RecordQuery) -> Vec<usize> {
-    records::select(errors, &SearchIndex::new(errors), query)
+    records::select(errors, &SearchIndex::default(), query)
 }
 
 #[test]

@@ -23,7 +23,7 @@ mod browser;
 use browser::{API, mount, settle, until};
 
 fn job(status: &str, extra: &str) -> ImportJob {
-    decode(&format!(
+    decode(format!(
         r#"{{"import_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "dataset_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
             "type": "file_upload", "status": "{status}", "filename": "f.csv",
             "created_at": "2024-01-15T09:30:00Z", "updated_at": "2024-01-15T10:00:00Z" {extra}}}"#

@@ -109,19 +109,23 @@ impl ApiClient {
             .headers()
             .get("retry-after")
             .and_then(|v| RetryAfter::parse(&v));
-        let text = response.text().await.map_err(|e| match network_error(e) {
-            ClientError::Network(why) => ClientError::Network(format!(
-                "the connection closed before the whole answer arrived: {why}"
-            )),
-            other => other,
-        })?;
+        // Bytes, not text: no UTF-16 round trip through a JS string before serde_json.
+        let body = response
+            .binary()
+            .await
+            .map_err(|e| match network_error(e) {
+                ClientError::Network(why) => ClientError::Network(format!(
+                    "the connection closed before the whole answer arrived: {why}"
+                )),
+                other => other,
+            })?;
 
         if response.ok() {
-            decode(&text)
+            decode(&body)
         } else {
             Err(ClientError::Http {
                 status,
-                body: serde_json::from_str::<ApiError>(&text).ok().map(Box::new),
+                body: serde_json::from_slice::<ApiError>(&body).ok().map(Box::new),
                 retry_after,
             })
         }

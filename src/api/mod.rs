@@ -3,6 +3,7 @@
 
 mod error;
 mod ids;
+mod json_path;
 mod model;
 mod open_enum;
 mod retry_after;
@@ -14,17 +15,18 @@ mod client;
 pub use client::ApiClient;
 pub use error::{ApiError, ClientError, ErrorDetail};
 pub use ids::{DatasetId, ImportId, InvalidId, dataset_path, import_path};
+pub use json_path::json_path_at;
 pub use model::{
     Dataset, DatasetDetails, DatasetSchema, DatasetStatus, FieldType, ImportJob, ImportStatus,
     ImportType, RAW_RECORD_FIELD, RecordError, SchemaField, SchemaVersion, V3Details, V4Details,
 };
 pub use retry_after::RetryAfter;
 
-/// Decodes JSON text into `T`, reporting the JSON path where decoding failed.
-pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ClientError> {
-    let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| ClientError::Decode {
-        path: e.path().to_string(),
-        message: e.into_inner().to_string(),
+/// Decodes JSON (bytes or text) into `T`, reporting the JSON path where decoding failed.
+pub fn decode<T: serde::de::DeserializeOwned>(json: impl AsRef<[u8]>) -> Result<T, ClientError> {
+    let json = json.as_ref();
+    serde_json::from_slice(json).map_err(|e| ClientError::Decode {
+        path: json_path_at(json, json_path::offset_of(json, e.line(), e.column())),
+        message: e.to_string(),
     })
 }

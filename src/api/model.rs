@@ -143,7 +143,7 @@ impl<'de> Deserialize<'de> for SchemaVersion {
                 if v.fract() == 0.0 && v.abs() < 1e15 {
                     Ok(SchemaVersion::from(format!("{}", v as i64).as_str()))
                 } else {
-                    Ok(SchemaVersion::Other(v.to_string()))
+                    Ok(SchemaVersion::Other(decimal(v)))
                 }
             }
         }
@@ -391,6 +391,24 @@ impl From<RawDataset> for Dataset {
             details,
         }
     }
+}
+
+/// `v` in decimals (up to six places), without Rust's float formatting, which would
+/// cost the bundle ~10 KB for this one rare case.
+fn decimal(v: f64) -> String {
+    if !v.is_finite() || v.abs() >= 1e15 {
+        return "a number out of range".to_owned();
+    }
+    let millionths = (v.abs() * 1e6).round() as u64;
+    let sign = if v < 0.0 { "-" } else { "" };
+    let fraction = format!("{:06}", millionths % 1_000_000);
+    format!(
+        "{sign}{}.{}",
+        millionths / 1_000_000,
+        fraction.trim_end_matches('0')
+    )
+    .trim_end_matches('.')
+    .to_owned()
 }
 
 /// Reads `null` as the type's default (an empty list, say).

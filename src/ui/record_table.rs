@@ -21,7 +21,7 @@ pub fn RecordTable(
     dataset_id: String,
     import_id: String,
 ) -> impl IntoView {
-    let index = Arc::new(SearchIndex::new(&errors));
+    let index = Arc::new(SearchIndex::default());
     let query = RwSignal::new(RecordQuery::default());
     let page = RwSignal::new(0usize);
     let rows = {
