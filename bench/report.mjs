@@ -51,9 +51,8 @@ p('## Machine and versions', '',
     (run('git', ['-C', ROOT, 'status', '--porcelain']) ? ' (with uncommitted changes)' : ''),
   `- ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${osName}, kernel ${run('uname', ['-r'])}`,
   `- ${run('rustc', ['-V'])}; ${run('trunk', ['--version'])}; ${run('wasm-bindgen', ['--version'])}; ${run('wasm-opt', ['--version'])}`,
-  `- Crates: leptos ${lockVersion('leptos')}, wasm-bindgen ${lockVersion('wasm-bindgen')}, serde_json ${lockVersion('serde_json')}, ` +
-    `serde-wasm-bindgen ${lockVersion('serde-wasm-bindgen')}, gloo-net ${lockVersion('gloo-net')}, axum ${lockVersion('axum')}, ` +
-    `hyper ${lockVersion('hyper')}, reqwest ${lockVersion('reqwest')}`,
+  `- Crates: ${['leptos', 'wasm-bindgen', 'serde_json', 'serde-wasm-bindgen', 'gloo-net', 'axum', 'hyper', 'hyper-util', 'reqwest', 'tokio']
+    .map((c) => [c, lockVersion(c)]).filter(([, v]) => v !== '?').map(([c, v]) => `${c} ${v}`).join(', ')}`,
   `- Chromium ${browser.chromium} (headless, Debian); node ${process.version}; ${proxy.settings.tool}; ${proxy.versions.nginx}`, '');
 
 // 1. Size
@@ -76,7 +75,7 @@ p(`Goal ≤ 100 KB brotli: ${s1} (${kb(demo.brotli)}). Goal ≤ 1.5× the baseli
 // 2. Decode
 p('## 2. Decode', '',
   `An import with 1,000 and with 10,000 rejected records (${int(browser.bytes[1000])} and ${int(browser.bytes[10000])} bytes of JSON),`,
-  'decoded in headless Chromium from the response text. "widget" is the widget\'s own path',
+  'decoded in headless Chromium. "widget" is the widget\'s own path',
   '(`dataset_monitor::api::decode`: serde_json from the response bytes; a failure is decoded a second',
   'time to find its JSON path); the others are the alternatives it was chosen against.',
   'Milliseconds per decode, including copying the input into wasm memory (median of 11 samples).', '',
