@@ -12,10 +12,12 @@ use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
 use crate::mock::{self, MockState};
+use crate::rate_limit::RateLimit;
 use crate::scenario;
 use crate::serve::{self, ServeConfig};
 use crate::site::Site;
 use crate::token::Token;
+use crate::workers;
 
 /// Holds a Prolific API token and forwards two read-only routes, or mocks them.
 #[derive(Debug, Parser)]
@@ -81,7 +83,7 @@ pub struct ServeArgs {
 impl ServeArgs {
     /// Checks the flags and pairs them with the token.
     pub fn into_config(self, token: Token) -> Result<ServeConfig, String> {
-        let upstream = reqwest::Url::parse(&self.upstream)
+        let upstream = url::Url::parse(&self.upstream)
             .map_err(|e| format!("--upstream {:?} is not a URL: {e}", self.upstream))?;
         if !matches!(upstream.scheme(), "http" | "https")
             || upstream.query().is_some()
@@ -118,7 +120,7 @@ impl ServeArgs {
 fn parse_origin(origin: &str) -> Result<HeaderValue, String> {
     let bad =
         || format!("--allow-origin {origin:?} is not an origin like https://intranet.example.org");
-    let url = reqwest::Url::parse(origin).map_err(|_| bad())?;
+    let url = url::Url::parse(origin).map_err(|_| bad())?;
     if !matches!(url.scheme(), "http" | "https")
         || url.host().is_none()
         || url.path() != "/"
@@ -170,16 +172,13 @@ async fn run_serve(args: ServeArgs) -> Result<(), String> {
     let config = args.into_config(token)?;
     let upstream = config.upstream.clone();
     let origins = config.allow_origins.len();
-    let app = serve::app(config)?;
+    let limit = RateLimit::new(config.rate_per_minute, config.rate_burst);
+    let routers = (0..workers::count())
+        .map(|_| serve::app_with_limit(config.clone(), limit.clone()))
+        .collect::<Result<Vec<_>, _>>()?;
     let listener = bind(listen).await?;
-    tracing::info!(address = %listen, %upstream, allowed_origins = origins, "proxy listening");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| format!("server error: {e}"))
+    tracing::info!(address = %listen, %upstream, allowed_origins = origins, workers = routers.len(), "proxy listening");
+    workers::serve(listener, routers, shutdown_signal()).await
 }
 
 async fn run_mock(args: MockArgs) -> Result<(), String> {

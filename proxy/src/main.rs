@@ -3,6 +3,11 @@
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+// glibc's malloc and free were a visible share of the CPU time per forwarded request;
+// mimalloc's thread-local heaps cost less (and `mock`, the benchmarks' upstream, gains too).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use axum::http::HeaderValue;
 use common::*;
+use dataset_proxy::rate_limit::RateLimit;
+use dataset_proxy::{serve, workers};
 use std::num::NonZeroU32;
 
 const P: &str = "/api/v1/data-collection/datasets/";
@@ -513,4 +515,60 @@ fn help_never_shows_the_token() {
         assert!(!text.contains(TOKEN), "{args:?}");
         assert!(text.contains("Usage"), "{args:?}");
     }
+}
+
+#[tokio::test]
+async fn workers_share_one_rate_limit_and_finish_requests_on_shutdown() {
+    let upstream = FakeUpstream::start().await;
+    let mut config = config(&upstream.url);
+    config.rate_per_minute = NonZeroU32::new(2).expect("non-zero");
+    config.rate_burst = NonZeroU32::new(5).expect("non-zero");
+    let limit = RateLimit::new(config.rate_per_minute, config.rate_burst);
+    let routers = (0..2)
+        .map(|_| serve::app_with_limit(config.clone(), limit.clone()).expect("app"))
+        .collect();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(workers::serve(listener, routers, async {
+        let _ = stopped.await;
+    }));
+
+    // One connection per request, handed to the two workers in turn.
+    let mut codes = Vec::new();
+    for _ in 0..4 {
+        codes.push(
+            request(addr, "GET", &format!("{P}{OK_DATASET}"), &[])
+                .await
+                .status,
+        );
+    }
+    let slow = tokio::spawn(async move { request(addr, "GET", &format!("{P}{SLOW}"), &[]).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    codes.push(
+        request(addr, "GET", &format!("{P}{OK_DATASET}"), &[])
+            .await
+            .status,
+    );
+    assert_eq!(
+        codes,
+        [200, 200, 200, 200, 429],
+        "one limit for all workers"
+    );
+    assert_eq!(upstream.hits(), 5);
+
+    stop.send(()).expect("server running");
+    let slow = slow.await.expect("slow request");
+    assert_eq!(slow.status, 200, "a request in flight is finished");
+    let result = tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("the server stops")
+        .expect("joins");
+    assert_eq!(result, Ok(()));
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "nothing listens after shutdown"
+    );
 }
