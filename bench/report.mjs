@@ -13,6 +13,14 @@ const load = (name) => JSON.parse(readFileSync(join(dir, name), 'utf8'));
 const size = load('size.json');
 const browser = load('browser.json');
 const proxy = load('proxy.json');
+// When and at which commit the figures were measured (scripts/bench writes it first), so
+// that regenerating the report after a change to the findings keeps them.
+let meta = null;
+try {
+  meta = load('meta.json');
+} catch {
+  // A report of results measured without scripts/bench: the current commit.
+}
 
 const run = (cmd, args) => {
   try {
@@ -47,8 +55,9 @@ p('# Benchmarks', '',
   'in the same run on the same machine; times are medians of repeated samples. The machine is',
   'shared and small, so read the ratios, not the absolute times.', '');
 p('## Machine and versions', '',
-  `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}; commit ${run('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'])}` +
-    (run('git', ['-C', ROOT, 'status', '--porcelain']) ? ' (with uncommitted changes)' : ''),
+  `- Measured ${meta?.date ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z')} at commit ` +
+    (meta?.commit ?? run('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']) +
+      (run('git', ['-C', ROOT, 'status', '--porcelain']) ? ' (with uncommitted changes)' : '')),
   `- ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${osName}, kernel ${run('uname', ['-r'])}`,
   `- ${run('rustc', ['-V'])}; ${run('trunk', ['--version'])}; ${run('wasm-bindgen', ['--version'])}; ${run('wasm-opt', ['--version'])}`,
   `- Crates: ${['leptos', 'wasm-bindgen', 'serde_json', 'serde-wasm-bindgen', 'gloo-net', 'axum', 'hyper', 'hyper-util', 'reqwest', 'tokio']
