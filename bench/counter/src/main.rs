@@ -5,7 +5,7 @@
 fn main() {
     use leptos::prelude::*;
 
-    leptos::mount::mount_to_body(|| {
+    mount_to_body(|| {
         let count = RwSignal::new(0);
         view! {
             <button on:click=move |_| *count.write() += 1>"Clicked " {count} " times"</button>
