@@ -38,6 +38,7 @@ const settings = {
   duration: env.BENCH_PROXY_DURATION || '10s',
   rounds: Number(env.BENCH_PROXY_ROUNDS || 3),
   warmup: env.BENCH_PROXY_WARMUP || '2s',
+  latencyDuration: env.BENCH_PROXY_LATENCY_DURATION || '5s',
 };
 const ports = {
   direct: Number(env.BENCH_PROXY_MOCK_PORT || 18961),
@@ -154,8 +155,8 @@ function parseWrk(text) {
   return result;
 }
 
-async function wrk(target, duration) {
-  const args = [`-t${settings.threads}`, `-c${settings.connections}`, `-d${duration}`, '--latency', url(target)];
+async function wrk(target, duration, threads = settings.threads, connections = settings.connections) {
+  const args = [`-t${threads}`, `-c${connections}`, `-d${duration}`, '--latency', url(target)];
   const pending = run(WRK, args, { maxBuffer: 1 << 20 });
   children.push(pending.child); // so that an interrupt stops it too
   const { stdout } = await pending.catch((e) => fail(`wrk ${args.join(' ')} failed: ${(e.stderr || e.stdout || e.message).trim()}`));
@@ -171,6 +172,7 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 const round2 = (x) => Math.round(x * 100) / 100;
+const round3 = (x) => Math.round(x * 1000) / 1000;
 
 async function main() {
   const out = process.argv[2];
@@ -224,24 +226,45 @@ async function main() {
     }
   }
 
-  const summary = {};
-  for (const target of TARGETS) {
-    const mine = runs.filter((r) => r.target === target);
-    summary[target] = Object.fromEntries(['rps', 'p50_ms', 'p99_ms'].map((k) => [k, round2(median(mine.map((r) => r[k])))]));
+  // Latency without queueing: one connection, one request at a time, so the difference
+  // between targets is the time each hop adds (the saturated runs above cannot show it).
+  const latencyRuns = [];
+  for (let round = 1; round <= settings.rounds; round++) {
+    for (const target of TARGETS) {
+      const r = await wrk(target, settings.latencyDuration, 1, 1);
+      latencyRuns.push({ target, round, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, requests: r.requests, errors: r.socket_errors + r.non_2xx });
+      console.error(`latency round ${round}/${settings.rounds} ${LABELS[target].padEnd(20)} p50 ${r.p50_ms.toFixed(3)} ms, p99 ${r.p99_ms.toFixed(3)} ms`);
+      if (r.socket_errors + r.non_2xx > 0) failures.push(`${LABELS[target]} latency round ${round}: errors`);
+    }
   }
+
+  const medians = (list) => {
+    const out = {};
+    for (const target of TARGETS) {
+      const mine = list.filter((r) => r.target === target);
+      out[target] = Object.fromEntries(['rps', 'p50_ms', 'p99_ms'].map((k) => [k, round3(median(mine.map((r) => r[k])))]));
+    }
+    return out;
+  };
+  const summary = medians(runs);
+  const latency = medians(latencyRuns);
   const result = {
     settings: {
       tool: wrkVersion.stdout.split('\n')[0].trim(), threads: settings.threads, connections: settings.connections,
       duration: settings.duration, rounds: settings.rounds, warmup: settings.warmup, path: PATH,
+      latency_duration: settings.latencyDuration,
       cpus: os.availableParallelism?.() ?? os.cpus().length,
     },
     versions: { nginx: nginxVersion },
     runs,
+    latency_runs: latencyRuns,
     summary,
+    latency,
     derived: {
       serve_vs_nginx_rps: round2(summary.serve.rps / summary.nginx.rps),
-      serve_added_p99_ms: round2(summary.serve.p99_ms - summary.direct.p99_ms),
-      nginx_added_p99_ms: round2(summary.nginx.p99_ms - summary.direct.p99_ms),
+      // From the one-connection runs: what each hop adds.
+      serve_added_p99_ms: round3(latency.serve.p99_ms - latency.direct.p99_ms),
+      nginx_added_p99_ms: round3(latency.nginx.p99_ms - latency.direct.p99_ms),
     },
     failures,
   };

@@ -6,6 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
@@ -39,11 +40,21 @@ fn read_options(options: JsValue) -> Result<Result<MonitorConfig, ConfigError>, 
         ));
     }
     // Through JSON, so that an error names the option (serde_json knows where it
-    // stopped; a JS object has no positions). JSON turns NaN and Infinity into null,
-    // which reads as "not given".
-    let json: String = js_sys::JSON::stringify(&options)
-        .map_err(|_| JsError::new("mount(): options must be plain data (strings and numbers)"))?
-        .into();
+    // stopped; a JS object has no positions). JSON would turn NaN and ±Infinity into
+    // null ("not given"); as text they are refused like any other bad number.
+    let replacer = Closure::<dyn Fn(JsValue, JsValue) -> JsValue>::new(|_key, value: JsValue| {
+        match value.as_f64() {
+            Some(n) if n.is_nan() => JsValue::from_str("NaN"),
+            Some(n) if n.is_infinite() => {
+                JsValue::from_str(if n > 0.0 { "Infinity" } else { "-Infinity" })
+            }
+            _ => value,
+        }
+    });
+    let json: String =
+        js_sys::JSON::stringify_with_replacer(&options, replacer.as_ref().unchecked_ref())
+            .map_err(|_| JsError::new("mount(): options must be plain data (strings and numbers)"))?
+            .into();
     let parsed: MountOptions = crate::api::decode(&json).map_err(|e| {
         let ClientError::Decode { path, message } = e else {
             return JsError::new(&format!("mount(): {e}"));

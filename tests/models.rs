@@ -122,6 +122,13 @@ fn unknown_schema_version_is_kept() {
     assert_eq!(d.schema_version, SchemaVersion::Other("3.25".into()));
     let d = dataset(base_dataset(json!(-0.5)));
     assert_eq!(d.schema_version, SchemaVersion::Other("-0.5".into()));
+    let d = dataset(base_dataset(json!(-1e-7)));
+    assert_eq!(d.schema_version, SchemaVersion::Other("0".into()));
+    let d = dataset(base_dataset(json!(2e13 + 0.5)));
+    assert_eq!(
+        d.schema_version,
+        SchemaVersion::Other("a number out of range".into())
+    );
     let d = dataset(base_dataset(json!(7)));
     assert_eq!(d.schema_version.as_str(), "7");
 }
@@ -581,6 +588,18 @@ fn decode_errors_name_the_json_path() {
     }))
     .expect("json");
     assert_eq!(path_of(&pretty), "errors[1].field");
+
+    // A container of the wrong type is the element's fault, first in its list or not.
+    let path_in = |json: &str| match decode::<Vec<Vec<String>>>(json) {
+        Err(ClientError::Decode { path, .. }) => path,
+        other => panic!("expected a decode error for {json}, got {other:?}"),
+    };
+    assert_eq!(path_in(r#"[[{}]]"#), "[0][0]");
+    assert_eq!(path_in(r#"[["a", {}]]"#), "[0][1]");
+    assert_eq!(path_in(r#"[["a"], [{}]]"#), "[1][0]");
+    assert_eq!(path_in(r#"[{}]"#), "[0]");
+    // A byte-order mark (which `Response.text()` used to drop) is not an error.
+    assert!(decode::<Vec<Vec<String>>>(b"\xEF\xBB\xBF[[\"a\"]]").is_ok());
 }
 
 #[test]

@@ -168,6 +168,22 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 
 async fn run_serve(args: ServeArgs) -> Result<(), String> {
     let token = Token::from_env()?;
+    // reqwest, which the proxy used before, went through these; hyper does not.
+    for var in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        if std::env::var_os(var).is_some() {
+            tracing::warn!(
+                variable = var,
+                "outbound proxies are not supported: connecting to the upstream directly"
+            );
+        }
+    }
     let listen = args.listen;
     let config = args.into_config(token)?;
     let upstream = config.upstream.clone();

@@ -19,11 +19,11 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 pub const USER_AGENT: &str = concat!("dataset-proxy/", env!("CARGO_PKG_VERSION"));
 
 /// How to reach the upstream and what to send it.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct UpstreamConfig {
     /// Base URL: `http` or `https`, a host, and optionally a path (no query).
     pub base: String,
-    /// The `Authorization` value added to every call; should be marked sensitive.
+    /// The `Authorization` value added to every call (marked sensitive by `Upstream::new`).
     pub authorization: HeaderValue,
     /// Limit for connecting (TCP, not TLS).
     pub connect_timeout: Duration,
@@ -31,6 +31,18 @@ pub struct UpstreamConfig {
     pub timeout: Duration,
     /// Largest body read; a larger one is an error.
     pub max_response_bytes: usize,
+}
+
+impl std::fmt::Debug for UpstreamConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpstreamConfig")
+            .field("base", &self.base)
+            .field("authorization", &"[redacted]")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .finish()
+    }
 }
 
 /// A pooled keep-alive client for one upstream.
@@ -99,12 +111,15 @@ impl Upstream {
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
             .build(https);
+        // Kept out of HTTP/2 header tables and `Debug`, whoever built the value.
+        let mut authorization = config.authorization;
+        authorization.set_sensitive(true);
         Ok(Self {
             client,
             scheme,
             authority,
             base_path: base.path().trim_end_matches('/').to_owned(),
-            authorization: config.authorization,
+            authorization,
             timeout: config.timeout,
             max_response_bytes: config.max_response_bytes,
         })

@@ -15,15 +15,11 @@ enum Frame {
 
 /// The path of the value that byte `offset` of `json` belongs to, in the style
 /// `imports[1].status`; `.` for the top level. A value's path is complete once its key
-/// has been read; after a container closes, the path is the container's own, and an
-/// offset just past an opening bracket is the container's too.
+/// has been read; after a container closes, the path is the container's own.
 pub fn json_path_at(json: &[u8], offset: usize) -> String {
-    let mut end = offset.min(json.len());
-    // An error found at an opening bracket is about that container as a whole (a list
-    // where an object belongs, say): it is not yet inside it.
-    if end > 0 && matches!(json[end - 1], b'[' | b'{') {
-        end -= 1;
-    }
+    // serde_json reports the last byte it consumed; a container of the wrong type is only
+    // peeked at, so the scan never enters it.
+    let end = offset.min(json.len());
     let mut stack: Vec<Frame> = Vec::new();
     let mut expecting_key = false;
     let mut i = 0;

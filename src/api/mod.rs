@@ -25,6 +25,8 @@ pub use retry_after::RetryAfter;
 /// Decodes JSON (bytes or text) into `T`, reporting the JSON path where decoding failed.
 pub fn decode<T: serde::de::DeserializeOwned>(json: impl AsRef<[u8]>) -> Result<T, ClientError> {
     let json = json.as_ref();
+    // `Response.text()` dropped a byte-order mark; bytes keep it, and serde_json refuses it.
+    let json = json.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(json);
     serde_json::from_slice(json).map_err(|e| ClientError::Decode {
         path: json_path_at(json, json_path::offset_of(json, e.line(), e.column())),
         message: e.to_string(),

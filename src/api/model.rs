@@ -396,11 +396,12 @@ impl From<RawDataset> for Dataset {
 /// `v` in decimals (up to six places), without Rust's float formatting, which would
 /// cost the bundle ~10 KB for this one rare case.
 fn decimal(v: f64) -> String {
-    if !v.is_finite() || v.abs() >= 1e15 {
+    // Beyond 1e13 the millionths would not fit in a u64.
+    if !v.is_finite() || v.abs() >= 1e13 {
         return "a number out of range".to_owned();
     }
     let millionths = (v.abs() * 1e6).round() as u64;
-    let sign = if v < 0.0 { "-" } else { "" };
+    let sign = if v < 0.0 && millionths > 0 { "-" } else { "" };
     let fraction = format!("{:06}", millionths % 1_000_000);
     format!(
         "{sign}{}.{}",

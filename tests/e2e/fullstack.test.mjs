@@ -256,6 +256,17 @@ describe('embedding examples', () => {
       try { mount(document.body, {}); return 'no error'; } catch (e) { return e.message; }
     });
     assert.match(thrown, /missing field `datasetId`/);
+    // NaN must not pass for "not given" (JSON would make it null).
+    const nanAlert = await page.evaluate(async () => {
+      const { mount } = await import('./pkg/prolific-dataset-monitor.js');
+      const el = document.createElement('div');
+      document.body.append(el);
+      const handle = mount(el, { datasetId: '3fa85f64-5717-4562-b3fc-2c963f66afa6', pollInterval: NaN });
+      const text = el.querySelector('[role=alert]')?.textContent ?? 'no alert';
+      handle.unmount();
+      return text;
+    });
+    assert.match(nanAlert, /NaN/);
     assert.deepEqual(problems, []);
     await close();
   });
