@@ -33,8 +33,8 @@ pub struct UpstreamConfig {
     pub max_response_bytes: usize,
 }
 
-impl std::fmt::Debug for UpstreamConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for UpstreamConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UpstreamConfig")
             .field("base", &self.base)
             .field("authorization", &"[redacted]")
