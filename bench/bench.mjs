@@ -113,6 +113,8 @@ async function launch(extraArgs = []) {
 
 async function openPage(browser, { netTrack = false } = {}) {
   const page = await browser.newPage();
+  // The page's figures are summed up the same way as the rest.
+  await page.addInitScript(`window.median = ${median.toString()};`);
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
@@ -157,7 +159,6 @@ async function decodeBench(page) {
   return page.evaluate(async (sizes) => {
     const h = await import('./harness/bench_harness.js');
     await h.default({ module_or_path: new URL('./harness/bench_harness_bg.wasm', location.href) });
-    const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
     const out = {};
     for (const n of sizes) {
       const text = await (await fetch(`./data/import-${n}.json`)).text();
@@ -195,7 +196,6 @@ async function renderBench(page) {
     const h = await import('./harness/bench_harness.js');
     await h.default({ module_or_path: new URL('./harness/bench_harness_bg.wasm', location.href) });
     const plain = await import('./plain.js');
-    const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
     const afterPaint = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
     const countNodes = (root) => { let n = 0; const w = document.createTreeWalker(root, NodeFilter.SHOW_ALL); while (w.nextNode()) n++; return n; };
     // The widget gets the response bytes (what it reads); plain JS gets the text, so its
