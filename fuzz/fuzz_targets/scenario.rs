@@ -1,7 +1,7 @@
 //! The mock's scenario parser: never a panic; a parsed scenario serves every request.
 #![no_main]
 
-use dataset_proxy::scenario::Scenario;
+use dataset_proxy::mock::scenario::Scenario;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

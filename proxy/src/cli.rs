@@ -1,23 +1,25 @@
-//! Command-line interface: flags with environment fallbacks.
+//! Command-line interface: raw flags (with environment fallbacks), checked into the
+//! configurations `serve` and `mock` run with.
 
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::HeaderValue;
-
+use axum::http::{HeaderName, HeaderValue};
 use clap::{Parser, Subcommand};
 use tokio::net::TcpListener;
 
-use crate::mock::{self, MockState};
-use crate::rate_limit::RateLimit;
-use crate::scenario;
-use crate::serve::{self, ServeConfig};
+use crate::mock::{self, MockState, scenario};
+use crate::serve::access::Access;
+use crate::serve::caller::Callers;
+use crate::serve::connections::{self, ConnectionLimits, Occupancy, RESERVED_FILES};
+use crate::serve::hosts::{AllowedHost, HostAllowList};
+use crate::serve::token::Token;
+use crate::serve::{self, ServeConfig, Shared};
 use crate::site::Site;
-use crate::token::Token;
-use crate::workers;
 
 /// Holds a Prolific API token and forwards two read-only routes, or mocks them.
 #[derive(Debug, Parser)]
@@ -29,10 +31,12 @@ pub struct Cli {
 }
 
 /// The two modes.
+// Parsed once at start: the size difference between the variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Forward the two read-only routes to Prolific with the token from PROLIFIC_TOKEN
-    /// (the only place the token is read from).
+    /// Forward the two read-only routes to Prolific with the token (from --token-file,
+    /// PROLIFIC_TOKEN or systemd's $CREDENTIALS_DIRECTORY/prolific-token).
     Serve(ServeArgs),
     /// Answer the two routes from scenario files (no network, no token).
     Mock(MockArgs),
@@ -44,13 +48,25 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "PROXY_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// The Prolific API base URL.
+    /// The Prolific API base URL (https; plain http only to a loopback address).
     #[arg(
         long,
         env = "PROLIFIC_UPSTREAM",
         default_value = "https://api.prolific.com"
     )]
     pub upstream: String,
+    /// A file holding the token (read once at start; takes precedence over PROLIFIC_TOKEN).
+    #[arg(long, env = "PROLIFIC_TOKEN_FILE", value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Another Host name (NAME or NAME:PORT) the proxy answers to, besides the address it
+    /// listens on (repeatable, or comma-separated in the environment).
+    #[arg(
+        long = "allow-host",
+        env = "PROXY_ALLOW_HOSTS",
+        value_delimiter = ',',
+        value_name = "NAME[:PORT]"
+    )]
+    pub allow_hosts: Vec<String>,
     /// A browser origin allowed to call the proxy (repeatable, or comma-separated in the
     /// environment); none means same-origin only.
     #[arg(
@@ -60,6 +76,44 @@ pub struct ServeArgs {
         value_name = "ORIGIN"
     )]
     pub allow_origins: Vec<String>,
+    /// A dataset id that may be read (repeatable, or comma-separated in the environment);
+    /// with none (and no file), every dataset the token can read.
+    #[arg(
+        long = "allow-dataset",
+        env = "PROXY_ALLOW_DATASETS",
+        value_delimiter = ',',
+        value_name = "UUID"
+    )]
+    pub allow_datasets: Vec<String>,
+    /// A file of dataset ids that may be read, one a line (`#` comments); re-read on SIGHUP.
+    #[arg(
+        long = "allow-datasets-file",
+        env = "PROXY_ALLOW_DATASETS_FILE",
+        value_name = "FILE"
+    )]
+    pub allow_datasets_file: Option<PathBuf>,
+    /// A workspace whose datasets may be read (repeatable, or comma-separated in the
+    /// environment); with none, any workspace.
+    #[arg(
+        long = "allow-workspace",
+        env = "PROXY_ALLOW_WORKSPACES",
+        value_delimiter = ',',
+        value_name = "ID"
+    )]
+    pub allow_workspaces: Vec<String>,
+    /// A front proxy (address or CIDR) whose X-Forwarded-For and user header are
+    /// believed (repeatable, or comma-separated in the environment).
+    #[arg(
+        long = "trusted-proxy",
+        env = "PROXY_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "CIDR"
+    )]
+    pub trusted_proxies: Vec<String>,
+    /// A header every request must carry from a trusted proxy, naming the signed-in
+    /// user (for example X-Auth-Request-Email); 401 without it.
+    #[arg(long, env = "PROXY_REQUIRE_USER_HEADER", value_name = "NAME")]
+    pub require_user_header: Option<String>,
     /// Also serve this directory (the built widget, index.html at /).
     #[arg(long = "static", env = "STATIC_DIR", value_name = "DIR")]
     pub static_dir: Option<PathBuf>,
@@ -72,48 +126,162 @@ pub struct ServeArgs {
     /// Largest upstream response passed on, in bytes (larger ones give 502).
     #[arg(long, env = "PROXY_MAX_RESPONSE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_response_bytes: usize,
-    /// Requests per minute allowed per client address (429 with Retry-After beyond).
+    /// Requests per minute allowed per caller (429 with Retry-After beyond).
     #[arg(long, env = "PROXY_RATE_PER_MINUTE", default_value = "300")]
     pub rate_per_minute: NonZeroU32,
-    /// Requests a client may send in a burst before the per-minute rate applies.
+    /// Requests a caller may send in a burst before the per-minute rate applies.
     #[arg(long, env = "PROXY_RATE_BURST", default_value = "30")]
     pub rate_burst: NonZeroU32,
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
+}
+
+/// Connection limits, shared by both modes.
+#[derive(Debug, clap::Args)]
+pub struct ConnectionArgs {
+    /// Seconds a client has to send a whole request head, counted from when the
+    /// connection waits for one (so also how long an idle kept-alive connection stays open).
+    #[arg(long, env = "PROXY_HEADER_TIMEOUT", default_value_t = 10.0)]
+    pub header_timeout: f64,
+    /// Open connections in total (lowered to the open-file limit minus 64 if that is less).
+    #[arg(long, env = "PROXY_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
+    /// Open connections per client address (IPv6: per /64); trusted proxies are exempt.
+    #[arg(long, env = "PROXY_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 128)]
+    pub max_connections_per_client: usize,
+    /// Seconds in-flight requests may take to finish on SIGTERM/SIGINT before every
+    /// connection is closed.
+    #[arg(long, env = "PROXY_SHUTDOWN_GRACE", default_value_t = 10.0)]
+    pub shutdown_grace: f64,
+}
+
+/// A checked `serve` configuration.
+#[derive(Debug)]
+pub struct ServePlan {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// The proxy's configuration.
+    pub config: ServeConfig,
+    /// What may be read.
+    pub access: Access,
+    /// Connection limits.
+    pub limits: ConnectionLimits,
 }
 
 impl ServeArgs {
     /// Checks the flags and pairs them with the token.
-    pub fn into_config(self, token: Token) -> Result<ServeConfig, String> {
-        let upstream = url::Url::parse(&self.upstream)
-            .map_err(|e| format!("--upstream {:?} is not a URL: {e}", self.upstream))?;
-        if !matches!(upstream.scheme(), "http" | "https")
-            || upstream.query().is_some()
-            || upstream.fragment().is_some()
-            || !upstream.username().is_empty()
-            || upstream.password().is_some()
-        {
-            return Err(format!(
-                "--upstream {:?} must be a plain http(s) URL without credentials, query or fragment",
-                self.upstream
-            ));
-        }
+    pub fn into_plan(self, token: Token) -> Result<ServePlan, String> {
+        let upstream = upstream_url(&self.upstream)?;
         let allow_origins = self
             .allow_origins
             .iter()
             .filter(|o| !o.trim().is_empty())
             .map(|o| parse_origin(o.trim()))
             .collect::<Result<_, _>>()?;
-        Ok(ServeConfig {
-            upstream: upstream.as_str().trim_end_matches('/').to_owned(),
+        let names = self
+            .allow_hosts
+            .iter()
+            .filter(|h| !h.trim().is_empty())
+            .map(|h| AllowedHost::parse(h.trim()))
+            .collect::<Result<_, _>>()?;
+        let trusted: Vec<ipnet::IpNet> = self
+            .trusted_proxies
+            .iter()
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| parse_cidr(c.trim()))
+            .collect::<Result<_, _>>()?;
+        let user_header = self
+            .require_user_header
+            .as_deref()
+            .map(|name| {
+                HeaderName::from_bytes(name.trim().as_bytes())
+                    .map_err(|_| format!("--require-user-header {name:?} is not a header name"))
+            })
+            .transpose()?;
+        if user_header.is_some() && trusted.is_empty() {
+            return Err(
+                "--require-user-header needs --trusted-proxy: the header is believed only \
+                 from the authenticating front proxy"
+                    .to_owned(),
+            );
+        }
+        let access = Access::new(
+            self.allow_datasets,
+            self.allow_datasets_file,
+            self.allow_workspaces,
+        )?;
+        let mut limits = self.connections.into_limits()?;
+        limits.uncapped.clone_from(&trusted);
+        let config = ServeConfig {
+            upstream,
             token,
+            hosts: HostAllowList::new(self.listen, names),
             allow_origins,
+            callers: Callers {
+                trusted,
+                user_header,
+            },
             upstream_timeout: seconds("--upstream-timeout", self.upstream_timeout)?,
             connect_timeout: seconds("--connect-timeout", self.connect_timeout)?,
             max_response_bytes: self.max_response_bytes,
             rate_per_minute: self.rate_per_minute,
             rate_burst: self.rate_burst,
             site: self.static_dir.map(Site::new).transpose()?,
+        };
+        Ok(ServePlan {
+            listen: self.listen,
+            config,
+            access,
+            limits,
         })
     }
+}
+
+impl ConnectionArgs {
+    fn into_limits(self) -> Result<ConnectionLimits, String> {
+        if self.max_connections == 0 || self.max_connections_per_client == 0 {
+            return Err(
+                "--max-connections and --max-connections-per-client must be at least 1".into(),
+            );
+        }
+        Ok(ConnectionLimits {
+            header_timeout: seconds("--header-timeout", self.header_timeout)?,
+            max_connections: self.max_connections,
+            max_per_client: self.max_connections_per_client,
+            uncapped: Vec::new(),
+            shutdown_grace: seconds("--shutdown-grace", self.shutdown_grace)?,
+        })
+    }
+}
+
+/// The upstream base URL: https, or http to a loopback address only (a token sent in
+/// clear over a network is a token given away).
+fn upstream_url(text: &str) -> Result<String, String> {
+    let upstream =
+        url::Url::parse(text).map_err(|e| format!("--upstream {text:?} is not a URL: {e}"))?;
+    if !matches!(upstream.scheme(), "http" | "https")
+        || upstream.query().is_some()
+        || upstream.fragment().is_some()
+        || !upstream.username().is_empty()
+        || upstream.password().is_some()
+    {
+        return Err(format!(
+            "--upstream {text:?} must be a plain http(s) URL without credentials, query or fragment"
+        ));
+    }
+    let loopback = match upstream.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    if upstream.scheme() == "http" && !loopback {
+        return Err(format!(
+            "--upstream {text:?}: plain http would send the token in clear; use https \
+             (http is allowed only to a loopback address)"
+        ));
+    }
+    Ok(upstream.as_str().trim_end_matches('/').to_owned())
 }
 
 /// An origin is `scheme://host[:port]`: what browsers send in `Origin`.
@@ -130,6 +298,13 @@ fn parse_origin(origin: &str) -> Result<HeaderValue, String> {
         return Err(bad());
     }
     HeaderValue::from_str(origin).map_err(|_| bad())
+}
+
+/// An address (one host) or a CIDR block.
+fn parse_cidr(text: &str) -> Result<ipnet::IpNet, String> {
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("--trusted-proxy {text:?} is not an address or CIDR block"))
 }
 
 fn seconds(flag: &str, value: f64) -> Result<Duration, String> {
@@ -157,18 +332,38 @@ pub struct MockArgs {
     pub static_dir: Option<PathBuf>,
 }
 
-/// Runs the chosen mode until SIGINT or SIGTERM. Errors are for people: they say what
-/// is wrong and what to do.
-pub async fn run(cli: Cli) -> Result<(), String> {
-    match cli.command {
-        Command::Serve(args) => run_serve(args).await,
-        Command::Mock(args) => run_mock(args).await,
+/// The whole program: parses the flags, reads the token (before any thread exists, so
+/// it can be removed from the environment), then runs the chosen mode until SIGINT or
+/// SIGTERM. Errors are for people: they say what is wrong and what to do.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => Token::load(args.token_file.as_deref())
+            .and_then(|token| args.into_plan(token))
+            .and_then(|plan| block_on(run_serve(plan))),
+        Command::Mock(args) => block_on(run_mock(args)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("dataset-proxy: {message}");
+            ExitCode::FAILURE
+        }
     }
 }
 
-async fn run_serve(args: ServeArgs) -> Result<(), String> {
-    let token = Token::from_env()?;
-    // reqwest, which the proxy used before, went through these; hyper does not.
+fn block_on(future: impl Future<Output = Result<(), String>>) -> Result<(), String> {
+    // The acceptor and signal handling only; requests are served on the workers'
+    // own runtimes.
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?
+        .block_on(future)
+}
+
+async fn run_serve(mut plan: ServePlan) -> Result<(), String> {
+    // hyper does not use these; say so rather than surprise.
     for var in [
         "HTTPS_PROXY",
         "https_proxy",
@@ -184,17 +379,25 @@ async fn run_serve(args: ServeArgs) -> Result<(), String> {
             );
         }
     }
-    let listen = args.listen;
-    let config = args.into_config(token)?;
-    let upstream = config.upstream.clone();
-    let origins = config.allow_origins.len();
-    let limit = RateLimit::new(config.rate_per_minute, config.rate_burst);
-    let routers = (0..workers::count())
-        .map(|_| serve::app_with_limit(config.clone(), limit.clone()))
+    fit_to_open_files(&mut plan.limits);
+    let access = Arc::new(plan.access);
+    let shared = Shared::new(&plan.config, Arc::clone(&access));
+    reload_on_sighup(access);
+    let routers = (0..connections::count())
+        .map(|_| serve::app(&plan.config, &shared))
         .collect::<Result<Vec<_>, _>>()?;
-    let listener = bind(listen).await?;
-    tracing::info!(address = %listen, %upstream, allowed_origins = origins, workers = routers.len(), "proxy listening");
-    workers::serve(listener, routers, shutdown_signal()).await
+    let listener = bind(plan.listen).await?;
+    tracing::info!(
+        address = %plan.listen,
+        upstream = %plan.config.upstream,
+        allowed_origins = plan.config.allow_origins.len(),
+        workers = routers.len(),
+        max_connections = plan.limits.max_connections,
+        max_connections_per_client = plan.limits.max_per_client,
+        "proxy listening"
+    );
+    let occupancy = Arc::new(Occupancy::default());
+    connections::serve(listener, routers, plan.limits, occupancy, shutdown_signal()).await
 }
 
 async fn run_mock(args: MockArgs) -> Result<(), String> {
@@ -205,17 +408,66 @@ async fn run_mock(args: MockArgs) -> Result<(), String> {
     .map_err(|e| format!("scenario error: {e}"))?;
     let site = args.static_dir.map(Site::new).transpose()?;
     let count = scenarios.len();
-    let app = mock::app(Arc::new(MockState::new(scenarios)), site);
+    let state = Arc::new(MockState::new(scenarios));
+    let routers = (0..connections::count())
+        .map(|_| mock::app(Arc::clone(&state), site.clone()))
+        .collect();
+    // Tests and benchmarks open many connections from one address.
+    let mut limits = ConnectionLimits {
+        max_per_client: usize::MAX,
+        ..ConnectionLimits::default()
+    };
+    fit_to_open_files(&mut limits);
     let listener = bind(args.listen).await?;
     tracing::info!(
         address = %args.listen,
         scenarios = count,
         "mock API listening (no token, no network)"
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    let occupancy = Arc::new(Occupancy::default());
+    connections::serve(listener, routers, limits, occupancy, shutdown_signal()).await
+}
+
+/// Raises the open-file limit as far as allowed and keeps the connection cap under it.
+fn fit_to_open_files(limits: &mut ConnectionLimits) {
+    let Some(files) = connections::raise_open_file_limit() else {
+        return;
+    };
+    let room = usize::try_from(files)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(RESERVED_FILES)
+        .max(1);
+    if limits.max_connections > room {
+        tracing::warn!(
+            open_file_limit = files,
+            max_connections = room,
+            "the open-file limit is low: connection cap lowered to fit it"
+        );
+        limits.max_connections = room;
+    }
+}
+
+/// Re-reads the datasets file on SIGHUP.
+fn reload_on_sighup(access: Arc<Access>) {
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        let Ok(mut hangups) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        else {
+            return;
+        };
+        while hangups.recv().await.is_some() {
+            match access.reload() {
+                Ok(Some(count)) => tracing::info!(datasets = count, "allowed datasets re-read"),
+                Ok(None) => tracing::info!("SIGHUP: no datasets file to re-read"),
+                Err(error) => {
+                    tracing::error!(%error, "allowed datasets not re-read; the previous list stays");
+                }
+            }
+        }
+    });
+    #[cfg(not(unix))]
+    drop(access);
 }
 
 async fn bind(address: SocketAddr) -> Result<TcpListener, String> {

@@ -34,6 +34,14 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// 404 for a dataset that does not exist or that this proxy may not read: the same
+    /// answer either way, so a refusal tells nothing about what exists.
+    pub fn dataset_not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "Not found.")
+    }
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let body = json!({

@@ -56,6 +56,13 @@ impl ApiRoute {
         }
     }
 
+    /// The dataset id (both routes have one).
+    pub fn dataset_id(&self) -> &str {
+        match self {
+            ApiRoute::Dataset { dataset_id } | ApiRoute::Import { dataset_id, .. } => dataset_id,
+        }
+    }
+
     /// The path of this route (identical to the path it was matched from).
     pub fn path(&self) -> String {
         match self {

@@ -9,9 +9,9 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use dataset_monitor::api::{ApiError, Dataset, ImportJob, decode};
+use dataset_proxy::mock::scenario::{self, StepBody};
 use dataset_proxy::mock::{self, MockState};
 use dataset_proxy::routes::ApiRoute;
-use dataset_proxy::scenario::{self, StepBody};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 

@@ -8,8 +8,10 @@ use std::time::Duration;
 
 use axum::http::HeaderValue;
 use common::*;
-use dataset_proxy::rate_limit::RateLimit;
-use dataset_proxy::{serve, workers};
+use dataset_proxy::serve::access::Access;
+use dataset_proxy::serve::connections::{self, ConnectionLimits, Occupancy};
+use dataset_proxy::serve::hosts::{AllowedHost, HostAllowList};
+use dataset_proxy::serve::{self, Shared};
 use std::num::NonZeroU32;
 
 const P: &str = "/api/v1/data-collection/datasets/";
@@ -169,7 +171,8 @@ fn hostile_requests() -> Vec<(String, Vec<u8>, Expect)> {
         with_method("DELETE", format!("{P}{d}/imports/{i}")),
         Expect::Local(405),
     );
-    add("CONNECT", b"CONNECT api.prolific.com:443 HTTP/1.1\r\nHost: api.prolific.com:443\r\nConnection: close\r\n\r\n".to_vec(), Expect::Local(400));
+    // Refused by the Host check, which comes before the route gate.
+    add("CONNECT", b"CONNECT api.prolific.com:443 HTTP/1.1\r\nHost: api.prolific.com:443\r\nConnection: close\r\n\r\n".to_vec(), Expect::Local(421));
     // Huge headers on an allowed route.
     let huge = format!(
         "GET {P}{d} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: {}\r\n\r\n",
@@ -230,7 +233,13 @@ fn hostile_requests() -> Vec<(String, Vec<u8>, Expect)> {
 #[tokio::test]
 async fn hostile_requests_are_answered_locally_and_never_forwarded() {
     let upstream = FakeUpstream::start().await;
-    let addr = start_proxy(config(&upstream.url)).await;
+    let mut config = config(&upstream.url);
+    // The raw requests below name the host `x`.
+    config.hosts = HostAllowList::new(
+        ([127, 0, 0, 1], 0).into(),
+        vec![AllowedHost::parse("x").expect("host")],
+    );
+    let addr = start_proxy(config).await;
     let cases = hostile_requests();
     assert!(cases.len() >= 40, "{} cases", cases.len());
     println!("{} hostile requests", cases.len());
@@ -281,7 +290,8 @@ async fn allowed_requests_carry_the_token_and_nothing_of_the_client() {
             "X-Forwarded-For: 10.0.0.1",
             "TE: trailers",
             "Upgrade: h2c",
-            "Origin: https://intranet.example.org",
+            // Same-origin (the page served beside the API): allowed, and no CORS needed.
+            &format!("Origin: http://{addr}"),
         ],
     )
     .await;
@@ -457,7 +467,16 @@ async fn cors_answers_only_allowed_origins() {
     )
     .await;
     assert_eq!(other.header("access-control-allow-origin"), None);
-    assert_eq!(upstream.hits(), 2, "preflights are answered locally");
+    assert_eq!(
+        other.status, 403,
+        "another site's page may not spend the token"
+    );
+    assert!(other.is_prolific_error(403), "{}", other.body);
+    assert_eq!(
+        upstream.hits(),
+        1,
+        "preflights and refused origins are answered locally"
+    );
 }
 
 #[tokio::test]
@@ -499,7 +518,10 @@ fn serve_refuses_to_start_without_a_token() {
         .expect("runs");
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("PROLIFIC_TOKEN is not set"), "{stderr}");
+    assert!(
+        stderr.contains("no token: export PROLIFIC_TOKEN="),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -523,18 +545,25 @@ async fn workers_share_one_rate_limit_and_finish_requests_on_shutdown() {
     let mut config = config(&upstream.url);
     config.rate_per_minute = NonZeroU32::new(2).expect("non-zero");
     config.rate_burst = NonZeroU32::new(5).expect("non-zero");
-    let limit = RateLimit::new(config.rate_per_minute, config.rate_burst);
-    let routers = (0..2)
-        .map(|_| serve::app_with_limit(config.clone(), limit.clone()).expect("app"))
-        .collect();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
+    config.hosts = HostAllowList::new(addr, Vec::new());
+    let shared = Shared::new(&config, Arc::new(Access::default()));
+    let routers = (0..2)
+        .map(|_| serve::app(&config, &shared).expect("app"))
+        .collect();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(workers::serve(listener, routers, async {
-        let _ = stopped.await;
-    }));
+    let server = tokio::spawn(connections::serve(
+        listener,
+        routers,
+        ConnectionLimits::default(),
+        Arc::new(Occupancy::default()),
+        async {
+            let _ = stopped.await;
+        },
+    ));
 
     // One connection per request, handed to the two workers in turn.
     let mut codes = Vec::new();

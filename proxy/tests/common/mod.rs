@@ -11,8 +11,12 @@ use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use dataset_proxy::serve::{self, ServeConfig};
-use dataset_proxy::token::Token;
+use dataset_proxy::serve::access::Access;
+use dataset_proxy::serve::caller::Callers;
+use dataset_proxy::serve::connections::{self, ConnectionLimits, Occupancy};
+use dataset_proxy::serve::hosts::HostAllowList;
+use dataset_proxy::serve::token::Token;
+use dataset_proxy::serve::{self, ServeConfig, Shared};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -114,7 +118,10 @@ pub fn config(upstream: &str) -> ServeConfig {
     ServeConfig {
         upstream: upstream.to_owned(),
         token: Token::new(TOKEN.to_owned()).expect("token"),
+        // Set to the proxy's own address by `start_proxy`.
+        hosts: HostAllowList::new(([127, 0, 0, 1], 0).into(), Vec::new()),
         allow_origins: Vec::new(),
+        callers: Callers::default(),
         upstream_timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(2),
         max_response_bytes: 4 * 1024 * 1024,
@@ -124,18 +131,33 @@ pub fn config(upstream: &str) -> ServeConfig {
     }
 }
 
-/// Starts the proxy on a loopback port.
+/// Starts the proxy on a loopback port, serving every dataset, with the default
+/// connection limits.
 pub async fn start_proxy(config: ServeConfig) -> SocketAddr {
-    let app = serve::app(config).expect("app");
+    start_proxy_with(config, Access::default(), ConnectionLimits::default()).await
+}
+
+/// Starts the proxy on a loopback port with these access rules and limits (two workers,
+/// as on the 2-core machines this runs on). It runs until the test ends.
+pub async fn start_proxy_with(
+    mut config: ServeConfig,
+    access: Access,
+    limits: ConnectionLimits,
+) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-    });
+    config.hosts = config.hosts.with_listen(addr);
+    let shared = Shared::new(&config, Arc::new(access));
+    let routers = (0..2)
+        .map(|_| serve::app(&config, &shared).expect("app"))
+        .collect();
+    tokio::spawn(connections::serve(
+        listener,
+        routers,
+        limits,
+        Arc::new(Occupancy::default()),
+        std::future::pending(),
+    ));
     addr
 }
 

@@ -1,6 +1,8 @@
 //! `dataset-proxy mock`: answers the two routes from scenarios, counts requests, and can
 //! be rewound, so the demo and the browser tests need no network and no token.
 
+pub mod scenario;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -16,8 +18,8 @@ use tower_http::cors::{Any, CorsLayer};
 
 use crate::gate::{self, Gate};
 use crate::problem::Problem;
-use crate::scenario::{Scenarios, StepBody};
 use crate::site::{self, Site};
+use scenario::{Scenarios, StepBody};
 
 /// The mock's shared state: scenarios, how far each has advanced, request counts.
 #[derive(Debug, Default)]
