@@ -26,6 +26,16 @@ pub const OK_IMPORT: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
 pub const THROTTLED: &str = "00000000-0000-4000-8000-000000000429";
 pub const SLOW: &str = "00000000-0000-4000-8000-0000000000d1";
 pub const BIG: &str = "00000000-0000-4000-8000-0000000000b1";
+/// Answers with the `Authorization` header it received in the body.
+pub const ECHO: &str = "00000000-0000-4000-8000-0000000000ec";
+/// Answers 302 (a status the routes never use).
+pub const REDIRECT: &str = "00000000-0000-4000-8000-000000000302";
+/// Answers 200 with an HTML body.
+pub const HTML: &str = "00000000-0000-4000-8000-0000000000a7";
+/// A dataset in the workspace `ws-allowed`.
+pub const IN_WORKSPACE: &str = "00000000-0000-4000-8000-0000000000a1";
+/// A dataset in the workspace `ws-other`.
+pub const OTHER_WORKSPACE: &str = "00000000-0000-4000-8000-0000000000a2";
 
 /// A request as the fake upstream saw it.
 #[derive(Debug, Clone)]
@@ -54,7 +64,13 @@ impl FakeUpstream {
                     uri: request.uri().to_string(),
                     headers: request.headers().clone(),
                 });
-                upstream_answer(request.uri().path()).await
+                let authorization = request
+                    .headers()
+                    .get("authorization")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                upstream_answer(request.uri().path(), &authorization).await
             }
         });
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -67,6 +83,16 @@ impl FakeUpstream {
         self.seen.lock().expect("lock").len()
     }
 
+    /// Requests whose path ends with `suffix`.
+    pub fn hits_for(&self, suffix: &str) -> usize {
+        self.seen
+            .lock()
+            .expect("lock")
+            .iter()
+            .filter(|seen| seen.uri.ends_with(suffix))
+            .count()
+    }
+
     pub fn last(&self) -> Seen {
         self.seen
             .lock()
@@ -77,7 +103,7 @@ impl FakeUpstream {
     }
 }
 
-async fn upstream_answer(path: &str) -> Response {
+async fn upstream_answer(path: &str, authorization: &str) -> Response {
     let id = path
         .rsplit('/')
         .nth(if path.contains("/imports/") { 2 } else { 0 })
@@ -94,6 +120,28 @@ async fn upstream_answer(path: &str) -> Response {
             (StatusCode::OK, "{}").into_response()
         }
         BIG => (StatusCode::OK, "x".repeat(2_000_000)).into_response(),
+        ECHO => (
+            StatusCode::BAD_REQUEST,
+            [("content-type", "application/json")],
+            format!(r#"{{"error":{{"detail":"bad header {authorization}"}}}}"#),
+        )
+            .into_response(),
+        REDIRECT => (StatusCode::FOUND, [("location", "https://evil.example/")], "").into_response(),
+        HTML => (
+            StatusCode::OK,
+            [("content-type", "text/html")],
+            "<script>alert(1)</script>",
+        )
+            .into_response(),
+        IN_WORKSPACE | OTHER_WORKSPACE if !path.contains("/imports/") => {
+            let workspace = if id == IN_WORKSPACE { "ws-allowed" } else { "ws-other" };
+            (
+                StatusCode::OK,
+                [("content-type", "application/json")],
+                format!(r#"{{"id":"{id}","name":"In a workspace","workspace_id":"{workspace}"}}"#),
+            )
+                .into_response()
+        }
         _ if path.contains("/imports/") => (
             StatusCode::OK,
             [("content-type", "application/json")],
