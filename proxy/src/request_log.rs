@@ -1,4 +1,5 @@
-//! One log line per request: method, path (never the query), status and latency.
+//! One log line per request: method, path (never the query), caller (for `serve`: the
+//! user named by a trusted front proxy, or the client address), status and latency.
 
 use axum::Router;
 use axum::extract::Request;
@@ -7,7 +8,12 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::{Level, Span};
 
 fn span(request: &Request) -> Span {
-    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        caller = tracing::field::Empty,
+    )
 }
 
 /// Wraps `router` so that every request is logged when its response is ready.

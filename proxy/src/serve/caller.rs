@@ -31,6 +31,15 @@ pub enum Caller {
     Address(IpAddr),
 }
 
+impl std::fmt::Display for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Caller::User(user) => f.write_str(user),
+            Caller::Address(address) => address.fmt(f),
+        }
+    }
+}
+
 impl Callers {
     /// Identifies the caller of `request`, or refuses it with 401 when a user header is
     /// required and the request lacks it or did not come through a trusted proxy.

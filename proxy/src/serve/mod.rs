@@ -165,6 +165,7 @@ impl Proxy {
             Ok(caller) => caller,
             Err(refusal) => return (refusal.into_response(), true),
         };
+        tracing::Span::current().record("caller", tracing::field::display(&caller));
         if let Some(too_many) = self.shared.limit.refusal(&caller) {
             return (too_many, true);
         }
