@@ -14,9 +14,11 @@ use tokio::net::TcpListener;
 
 use crate::mock::{self, MockState, scenario};
 use crate::serve::access::Access;
+use crate::serve::admin;
 use crate::serve::caller::Callers;
 use crate::serve::connections::{self, ConnectionLimits, Occupancy, RESERVED_FILES};
 use crate::serve::hosts::{AllowedHost, HostAllowList};
+use crate::serve::metrics::Metrics;
 use crate::serve::token::Token;
 use crate::serve::{self, ServeConfig, Shared};
 use crate::site::Site;
@@ -132,6 +134,13 @@ pub struct ServeArgs {
     /// Requests a caller may send in a burst before the per-minute rate applies.
     #[arg(long, env = "PROXY_RATE_BURST", default_value = "30")]
     pub rate_burst: NonZeroU32,
+    /// Seconds a successful answer is reused for identical requests (0: never; identical
+    /// concurrent requests still share one upstream request).
+    #[arg(long, env = "PROXY_CACHE_TTL", default_value_t = 1.0)]
+    pub cache_ttl: f64,
+    /// Also serve GET /healthz and GET /metrics (Prometheus) on this address.
+    #[arg(long, env = "PROXY_ADMIN_LISTEN", value_name = "ADDR")]
+    pub admin_listen: Option<SocketAddr>,
     #[command(flatten)]
     pub connections: ConnectionArgs,
 }
@@ -166,6 +175,8 @@ pub struct ServePlan {
     pub access: Access,
     /// Connection limits.
     pub limits: ConnectionLimits,
+    /// Where to serve `/healthz` and `/metrics`, if anywhere.
+    pub admin_listen: Option<SocketAddr>,
 }
 
 impl ServeArgs {
@@ -226,6 +237,7 @@ impl ServeArgs {
             max_response_bytes: self.max_response_bytes,
             rate_per_minute: self.rate_per_minute,
             rate_burst: self.rate_burst,
+            cache_ttl: cache_ttl(self.cache_ttl)?,
             site: self.static_dir.map(Site::new).transpose()?,
         };
         Ok(ServePlan {
@@ -233,6 +245,7 @@ impl ServeArgs {
             config,
             access,
             limits,
+            admin_listen: self.admin_listen,
         })
     }
 }
@@ -305,6 +318,14 @@ fn parse_cidr(text: &str) -> Result<ipnet::IpNet, String> {
     text.parse::<ipnet::IpNet>()
         .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
         .map_err(|_| format!("--trusted-proxy {text:?} is not an address or CIDR block"))
+}
+
+fn cache_ttl(value: f64) -> Result<Duration, String> {
+    if value == 0.0 {
+        Ok(Duration::ZERO)
+    } else {
+        seconds("--cache-ttl", value)
+    }
 }
 
 fn seconds(flag: &str, value: f64) -> Result<Duration, String> {
@@ -381,12 +402,35 @@ async fn run_serve(mut plan: ServePlan) -> Result<(), String> {
     }
     fit_to_open_files(&mut plan.limits);
     let access = Arc::new(plan.access);
-    let shared = Shared::new(&plan.config, Arc::clone(&access));
+    let occupancy = Arc::new(Occupancy::default());
+    let metrics = Arc::new(Metrics::new({
+        let occupancy = Arc::downgrade(&occupancy);
+        Arc::new(move || occupancy.upgrade().map_or(0, |o| o.open()))
+    }));
+    occupancy.report_to(Arc::clone(&metrics));
+    let shared = Shared::new(&plan.config, Arc::clone(&access), Arc::clone(&metrics));
     reload_on_sighup(access);
     let routers = (0..connections::count())
         .map(|_| serve::app(&plan.config, &shared))
         .collect::<Result<Vec<_>, _>>()?;
     let listener = bind(plan.listen).await?;
+    if let Some(address) = plan.admin_listen {
+        let admin = bind(address).await?;
+        tracing::info!(%address, "admin listening: /healthz, /metrics");
+        let limits = ConnectionLimits {
+            max_connections: 64,
+            ..ConnectionLimits::default()
+        };
+        tokio::spawn(async move {
+            let routers = vec![admin::router(metrics)];
+            let occupancy = Arc::new(Occupancy::default());
+            if let Err(error) =
+                connections::serve(admin, routers, limits, occupancy, shutdown_signal()).await
+            {
+                tracing::error!(%error, "the admin listener stopped");
+            }
+        });
+    }
     tracing::info!(
         address = %plan.listen,
         upstream = %plan.config.upstream,
@@ -394,9 +438,9 @@ async fn run_serve(mut plan: ServePlan) -> Result<(), String> {
         workers = routers.len(),
         max_connections = plan.limits.max_connections,
         max_connections_per_client = plan.limits.max_per_client,
+        cache_ttl_s = plan.config.cache_ttl.as_secs_f32(),
         "proxy listening"
     );
-    let occupancy = Arc::new(Occupancy::default());
     connections::serve(listener, routers, plan.limits, occupancy, shutdown_signal()).await
 }
 

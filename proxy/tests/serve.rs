@@ -550,7 +550,7 @@ async fn workers_share_one_rate_limit_and_finish_requests_on_shutdown() {
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     config.hosts = HostAllowList::new(addr, Vec::new());
-    let shared = Shared::new(&config, Arc::new(Access::default()));
+    let shared = Shared::new(&config, Arc::new(Access::default()), metrics());
     let routers = (0..2)
         .map(|_| serve::app(&config, &shared).expect("app"))
         .collect();

@@ -1,9 +1,11 @@
 //! What comes back from Prolific, checked before it is passed on: a status the two
 //! routes can answer with, never the token, never something a browser could run.
 
+use std::time::Duration;
+
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::problem::Problem;
 use crate::serve::token::Token;
@@ -57,6 +59,27 @@ impl Answer {
         })
     }
 
+    /// The whole seconds of `Retry-After`, when it is given in seconds.
+    pub fn retry_after_seconds(&self) -> Option<u64> {
+        self.retry_after
+            .as_ref()?
+            .to_str()
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    }
+
+    /// The answer as it stands `age` after it arrived: a `Retry-After` in seconds counts
+    /// down (never below 1).
+    pub fn aged(mut self, age: Duration) -> Self {
+        if let Some(seconds) = self.retry_after_seconds() {
+            let left = seconds.saturating_sub(age.as_secs()).max(1);
+            self.retry_after = Some(HeaderValue::from(left));
+        }
+        self
+    }
+
     /// The response to the browser: status, body, content type, `Retry-After`, and
     /// `Cache-Control: no-store` (the widget must see each poll's answer fresh).
     pub fn response(self, head_only: bool) -> Response {
@@ -81,7 +104,7 @@ impl Answer {
 
 impl Rejected {
     /// The 502 given instead; the log line says why (never with the token).
-    pub fn response(&self) -> Response {
+    pub fn problem(&self) -> Problem {
         match self {
             Rejected::Status(status) => {
                 tracing::warn!(
@@ -92,7 +115,6 @@ impl Rejected {
                     StatusCode::BAD_GATEWAY,
                     format!("Prolific answered with an unexpected status ({status})."),
                 )
-                .into_response()
             }
             Rejected::HoldsToken => {
                 tracing::error!(
@@ -102,7 +124,6 @@ impl Rejected {
                     StatusCode::BAD_GATEWAY,
                     "Prolific's answer could not be passed on safely.",
                 )
-                .into_response()
             }
         }
     }

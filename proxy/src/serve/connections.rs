@@ -12,7 +12,7 @@ use std::future::Future;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -28,6 +28,7 @@ use tokio::sync::{mpsc, watch};
 use tower::ServiceExt;
 
 use crate::gate::MAX_HEADER_BYTES;
+use crate::serve::metrics::Metrics;
 
 /// Connections waiting for one worker before the acceptor waits too.
 const BACKLOG_PER_WORKER: usize = 256;
@@ -108,6 +109,7 @@ pub fn client_key(ip: IpAddr) -> IpAddr {
 #[derive(Debug, Default)]
 pub struct Occupancy {
     state: Mutex<OccupancyState>,
+    metrics: OnceLock<Arc<Metrics>>,
 }
 
 #[derive(Debug, Default)]
@@ -128,6 +130,11 @@ pub enum Full {
 }
 
 impl Occupancy {
+    /// Counts connections refused by a cap in `metrics` from now on.
+    pub fn report_to(&self, metrics: Arc<Metrics>) {
+        let _ = self.metrics.set(metrics);
+    }
+
     /// Open connections now.
     pub fn open(&self) -> usize {
         self.lock().total
@@ -153,6 +160,9 @@ impl Occupancy {
             None
         };
         if let Some(full) = full {
+            if let Some(metrics) = self.metrics.get() {
+                metrics.refused("connection_cap");
+            }
             state.refused_since_log += 1;
             // One line when a cap is first reached, then at most one every 10 s, so a
             // flood cannot flood the log too.

@@ -8,11 +8,14 @@
 //! Only then is Prolific called; its answer is checked (status, token, content type).
 
 pub mod access;
+pub mod admin;
 pub mod answer;
 pub mod caller;
+pub mod coalesce;
 pub mod connections;
 pub mod framing;
 pub mod hosts;
+pub mod metrics;
 pub mod origin;
 pub mod rate_limit;
 pub mod token;
@@ -20,10 +23,9 @@ pub mod upstream;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -36,7 +38,9 @@ use crate::site::{self, Site};
 use access::Access;
 use answer::Answer;
 use caller::Callers;
+use coalesce::{Coalescer, Source};
 use hosts::HostAllowList;
+use metrics::{Metrics, Route};
 use rate_limit::RateLimit;
 use token::Token;
 use upstream::{Upstream, UpstreamConfig, UpstreamError};
@@ -64,32 +68,50 @@ pub struct ServeConfig {
     pub rate_per_minute: NonZeroU32,
     /// Requests a caller may make at once before the rate applies.
     pub rate_burst: NonZeroU32,
+    /// How long a successful upstream answer is reused for identical requests (zero:
+    /// not at all; identical concurrent requests still share one upstream request).
+    pub cache_ttl: Duration,
     /// The built widget to serve beside the API.
     pub site: Option<Site>,
 }
 
-/// What every worker shares: the rate limit and the access rules.
+/// What every worker shares: the rate limit, the access rules, the answers in flight or
+/// kept, and the metrics.
 #[derive(Debug, Clone)]
 pub struct Shared {
     /// The per-caller rate limit.
     pub limit: RateLimit,
     /// What may be read.
     pub access: Arc<Access>,
+    /// Upstream answers shared between identical requests.
+    pub answers: Arc<Coalescer<(Method, String), Fetched>>,
+    /// The metrics `/metrics` shows.
+    pub metrics: Arc<Metrics>,
 }
 
 impl Shared {
-    /// Shared state for `config` and `access`.
-    pub fn new(config: &ServeConfig, access: Arc<Access>) -> Self {
+    /// Shared state for `config`, `access` and `metrics`.
+    pub fn new(config: &ServeConfig, access: Arc<Access>, metrics: Arc<Metrics>) -> Self {
         Self {
             limit: RateLimit::new(config.rate_per_minute, config.rate_burst),
             access,
+            answers: Arc::new(Coalescer::new()),
+            metrics,
         }
     }
 }
 
+/// One upstream call's result as shared between viewers: a checked answer, or the
+/// local error that replaces it (timeout, unreachable, refused answer).
+pub type Fetched = Result<Answer, Problem>;
+
+/// The longest a 429 is kept and shared, whatever its `Retry-After` says.
+const MAX_SHARED_BACKOFF: Duration = Duration::from_secs(60);
+
 /// One worker's proxy: the shared parts, plus its own upstream connection pool.
 struct Proxy {
     shared: Shared,
+    cache_ttl: Duration,
     upstream: Upstream,
     token: Token,
     hosts: HostAllowList,
@@ -111,6 +133,7 @@ pub fn app(config: &ServeConfig, shared: &Shared) -> Result<Router, String> {
     })?;
     let proxy = Arc::new(Proxy {
         shared: shared.clone(),
+        cache_ttl: config.cache_ttl,
         upstream,
         token: config.token.clone(),
         hosts: config.hosts.clone(),
@@ -121,14 +144,25 @@ pub fn app(config: &ServeConfig, shared: &Shared) -> Result<Router, String> {
     let mut router = Router::new()
         .fallback(
             |State(proxy): State<Arc<Proxy>>, request: Request| async move {
-                let (mut response, api) = proxy.handle(request).await;
-                if api {
-                    answer::harden(response.headers_mut());
-                } else {
-                    response.headers_mut().insert(
-                        header::X_CONTENT_TYPE_OPTIONS,
-                        HeaderValue::from_static("nosniff"),
-                    );
+                let (mut response, kind) = proxy.handle(request).await;
+                let metrics = &proxy.shared.metrics;
+                match kind {
+                    Kind::Static => {
+                        response.headers_mut().insert(
+                            header::X_CONTENT_TYPE_OPTIONS,
+                            HeaderValue::from_static("nosniff"),
+                        );
+                        metrics.request(Route::Static, response.status().as_u16());
+                    }
+                    Kind::Api(route) => {
+                        answer::harden(response.headers_mut());
+                        metrics.request(route, response.status().as_u16());
+                    }
+                    Kind::Refused(reason) => {
+                        answer::harden(response.headers_mut());
+                        metrics.refused(reason);
+                        metrics.request(Route::Other, response.status().as_u16());
+                    }
                 }
                 response
             },
@@ -146,58 +180,79 @@ pub fn app(config: &ServeConfig, shared: &Shared) -> Result<Router, String> {
     Ok(crate::request_log::with_request_log(router))
 }
 
+/// What kind of answer a request got, for the headers and the metrics.
+enum Kind {
+    /// An API answer (forwarded, or the proxy's own for an allowed route).
+    Api(Route),
+    /// A static file (or its 404).
+    Static,
+    /// Refused before anything was forwarded, for this reason (a metrics label).
+    Refused(&'static str),
+}
+
 impl Proxy {
-    /// Answers one request; the flag says whether it was an API answer (rather than a
-    /// static file), which gets the strictest headers.
+    /// Answers one request.
     // Checked here rather than in middleware layers, which would box every request's
     // future once per layer; the order is the module doc's.
-    async fn handle(&self, request: Request) -> (Response, bool) {
+    async fn handle(self: &Arc<Self>, request: Request) -> (Response, Kind) {
         if let Some(refusal) = framing::refusal(&request) {
-            return (refusal, true);
+            return (refusal, Kind::Refused("framing"));
         }
         if let Some(refusal) = self.hosts.refusal(&request) {
-            return (refusal, true);
+            return (refusal, Kind::Refused("host"));
         }
         if request.uri().path() == "/healthz" && request.uri().query().is_none() {
-            return (healthz(request.method()), true);
+            let response = match *request.method() {
+                Method::GET | Method::HEAD => admin::healthz().await,
+                _ => gate::method_not_allowed(),
+            };
+            return (response, Kind::Api(Route::Other));
         }
         let caller = match self.callers.identify(&request) {
             Ok(caller) => caller,
-            Err(refusal) => return (refusal.into_response(), true),
+            Err(refusal) => return (refusal.into_response(), Kind::Refused("caller")),
         };
         tracing::Span::current().record("caller", tracing::field::display(&caller));
         if let Some(too_many) = self.shared.limit.refusal(&caller) {
-            return (too_many, true);
+            return (too_many, Kind::Refused("rate"));
         }
         match gate::check(&request) {
             Gate::Api(route) => {
                 if let Some(refusal) = origin::refusal(&request, &self.allow_origins) {
-                    return (refusal, true);
+                    return (refusal, Kind::Refused("origin"));
                 }
                 let head_only = request.method() == Method::HEAD;
-                (self.forward(&route, head_only).await, true)
+                self.forward(&route, head_only).await
             }
             Gate::Static => (
                 site::serve_optional(self.site.clone(), request).await,
-                false,
+                Kind::Static,
             ),
-            Gate::Refuse(response) => (response, true),
+            Gate::Refuse(response) => {
+                let reason = if response.status() == StatusCode::METHOD_NOT_ALLOWED {
+                    "method"
+                } else {
+                    "route"
+                };
+                (response, Kind::Refused(reason))
+            }
         }
     }
 
     /// Forwards one allowed request, after the access rules. Only our `Authorization`,
     /// `Accept` and `User-Agent` go up; only status, body, a safe `Content-Type` and
     /// `Retry-After` come back.
-    async fn forward(&self, route: &ApiRoute, head_only: bool) -> Response {
+    async fn forward(self: &Arc<Self>, route: &ApiRoute, head_only: bool) -> (Response, Kind) {
+        let kind = Kind::Api(Route::from(route));
         let access = &self.shared.access;
         let dataset_id = route.dataset_id();
         if !access.dataset_listed(dataset_id) {
-            return refused_dataset();
+            return (refused_dataset(), Kind::Refused("access"));
         }
         if access.restricts_workspaces() {
             match access.verdict(dataset_id) {
                 Some(true) => {}
-                Some(false) => return refused_dataset(),
+                Some(false) => return (refused_dataset(), Kind::Refused("access")),
                 None => {
                     // Unknown: read the dataset (with GET, whatever was asked) and judge it.
                     let dataset = ApiRoute::Dataset {
@@ -205,34 +260,93 @@ impl Proxy {
                     };
                     let answer = match self.fetch(Method::GET, &dataset).await {
                         Ok(answer) => answer,
-                        Err(response) => return response,
+                        Err(problem) => return (problem.into_response(), kind),
                     };
                     if answer.status != StatusCode::OK {
                         // Not readable now (missing, throttled, failing): say so as it came.
-                        return answer.response(head_only);
+                        return (answer.response(head_only), kind);
                     }
                     if !access.judge(dataset_id, &answer.body) {
-                        return refused_dataset();
+                        return (refused_dataset(), Kind::Refused("access"));
                     }
                     if matches!(route, ApiRoute::Dataset { .. }) {
-                        return answer.response(head_only);
+                        return (answer.response(head_only), kind);
                     }
                 }
             }
         }
         let method = if head_only { Method::HEAD } else { Method::GET };
-        match self.fetch(method, route).await {
+        let response = match self.fetch(method, route).await {
             Ok(answer) => answer.response(head_only),
-            Err(response) => response,
+            Err(problem) => problem.into_response(),
+        };
+        (response, kind)
+    }
+
+    /// The upstream's answer to `method route`, shared: identical requests in flight
+    /// share one upstream call, a 200 is kept for `--cache-ttl`, and a 429 until its
+    /// `Retry-After` (so viewers back off together).
+    async fn fetch(self: &Arc<Self>, method: Method, route: &ApiRoute) -> Fetched {
+        let proxy = Arc::clone(self);
+        let path = route.path();
+        let metric_route = Route::from(route);
+        let key = (method.clone(), path.clone());
+        let ttl = self.cache_ttl;
+        let shared = self
+            .shared
+            .answers
+            .get(
+                key,
+                move || async move { proxy.call_upstream(method, &path, metric_route).await },
+                move |fetched: &Fetched| lifetime(fetched, ttl),
+            )
+            .await;
+        match shared {
+            Ok(shared) => {
+                self.shared.metrics.served_from(shared.source);
+                match shared.value {
+                    Ok(answer) if shared.source == Source::Cached => Ok(answer.aged(shared.age)),
+                    other => other,
+                }
+            }
+            Err(failure) => {
+                tracing::error!(%failure, "shared upstream call failed");
+                Err(Problem::new(
+                    StatusCode::BAD_GATEWAY,
+                    "The proxy could not complete the call to Prolific.",
+                ))
+            }
         }
     }
 
-    /// One upstream call, its answer checked; a failure is the response to give.
-    async fn fetch(&self, method: Method, route: &ApiRoute) -> Result<Answer, Response> {
-        match self.upstream.call(method, &route.path()).await {
-            Ok(upstream) => Answer::check(upstream, &self.token).map_err(|why| why.response()),
+    /// One upstream call, its answer checked and counted.
+    async fn call_upstream(&self, method: Method, path: &str, route: Route) -> Fetched {
+        let started = Instant::now();
+        let result = self.upstream.call(method, path).await;
+        let status = result.as_ref().ok().map(|answer| answer.status.as_u16());
+        self.shared
+            .metrics
+            .upstream(route, status, started.elapsed());
+        match result {
+            Ok(upstream) => Answer::check(upstream, &self.token).map_err(|why| why.problem()),
             Err(error) => Err(upstream_failure(&self.upstream, error)),
         }
+    }
+}
+
+/// How long an upstream result may be reused: a 200 for the TTL, a 429 until its
+/// `Retry-After` (at most a minute; the TTL if it has none in seconds), nothing else.
+fn lifetime(fetched: &Fetched, ttl: Duration) -> Option<Duration> {
+    let answer = fetched.as_ref().ok()?;
+    match answer.status {
+        StatusCode::OK => Some(ttl),
+        StatusCode::TOO_MANY_REQUESTS => Some(
+            answer
+                .retry_after_seconds()
+                .map_or(ttl, Duration::from_secs)
+                .min(MAX_SHARED_BACKOFF),
+        ),
+        _ => None,
     }
 }
 
@@ -241,23 +355,7 @@ fn refused_dataset() -> Response {
     Problem::dataset_not_found().into_response()
 }
 
-/// `GET /healthz`: the proxy is up (Prolific is not contacted).
-fn healthz(method: &Method) -> Response {
-    if method != Method::GET && method != Method::HEAD {
-        return gate::method_not_allowed();
-    }
-    let mut response = Response::new(Body::from("ok\n"));
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
-fn upstream_failure(upstream: &Upstream, error: UpstreamError) -> Response {
+fn upstream_failure(upstream: &Upstream, error: UpstreamError) -> Problem {
     match error {
         UpstreamError::Timeout => {
             tracing::warn!(
@@ -271,7 +369,6 @@ fn upstream_failure(upstream: &Upstream, error: UpstreamError) -> Response {
                     upstream.timeout().as_secs_f32()
                 ),
             )
-            .into_response()
         }
         UpstreamError::Unreachable(error) => {
             tracing::warn!(%error, "upstream unreachable");
@@ -279,7 +376,6 @@ fn upstream_failure(upstream: &Upstream, error: UpstreamError) -> Response {
                 StatusCode::BAD_GATEWAY,
                 "The proxy could not reach Prolific.",
             )
-            .into_response()
         }
         UpstreamError::TooLarge => {
             let limit = upstream.max_response_bytes();
@@ -288,7 +384,6 @@ fn upstream_failure(upstream: &Upstream, error: UpstreamError) -> Response {
                 StatusCode::BAD_GATEWAY,
                 format!("Prolific's answer is larger than the proxy's limit of {limit} bytes."),
             )
-            .into_response()
         }
     }
 }

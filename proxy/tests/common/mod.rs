@@ -15,6 +15,7 @@ use dataset_proxy::serve::access::Access;
 use dataset_proxy::serve::caller::Callers;
 use dataset_proxy::serve::connections::{self, ConnectionLimits, Occupancy};
 use dataset_proxy::serve::hosts::HostAllowList;
+use dataset_proxy::serve::metrics::Metrics;
 use dataset_proxy::serve::token::Token;
 use dataset_proxy::serve::{self, ServeConfig, Shared};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -26,6 +27,8 @@ pub const OK_IMPORT: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
 pub const THROTTLED: &str = "00000000-0000-4000-8000-000000000429";
 pub const SLOW: &str = "00000000-0000-4000-8000-0000000000d1";
 pub const BIG: &str = "00000000-0000-4000-8000-0000000000b1";
+/// Answers 200 after 300 ms (long enough for requests to pile up).
+pub const SLOWISH: &str = "00000000-0000-4000-8000-0000000000d3";
 /// Answers with the `Authorization` header it received in the body.
 pub const ECHO: &str = "00000000-0000-4000-8000-0000000000ec";
 /// Answers 302 (a status the routes never use).
@@ -120,6 +123,15 @@ async fn upstream_answer(path: &str, authorization: &str) -> Response {
             (StatusCode::OK, "{}").into_response()
         }
         BIG => (StatusCode::OK, "x".repeat(2_000_000)).into_response(),
+        SLOWISH => {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            (
+                StatusCode::OK,
+                [("content-type", "application/json")],
+                format!(r#"{{"status":"processing","path":"{path}"}}"#),
+            )
+                .into_response()
+        }
         ECHO => (
             StatusCode::BAD_REQUEST,
             [("content-type", "application/json")],
@@ -175,8 +187,15 @@ pub fn config(upstream: &str) -> ServeConfig {
         max_response_bytes: 4 * 1024 * 1024,
         rate_per_minute: NonZeroU32::new(100_000).expect("non-zero"),
         rate_burst: NonZeroU32::new(10_000).expect("non-zero"),
+        // Tests count upstream requests one by one; the cache has tests of its own.
+        cache_ttl: Duration::ZERO,
         site: None,
     }
+}
+
+/// Metrics for a test proxy (no open-connection count).
+pub fn metrics() -> Arc<Metrics> {
+    Arc::new(Metrics::new(Arc::new(|| 0)))
 }
 
 /// Starts the proxy on a loopback port, serving every dataset, with the default
@@ -195,7 +214,7 @@ pub async fn start_proxy_with(
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     config.hosts = config.hosts.with_listen(addr);
-    let shared = Shared::new(&config, Arc::new(access));
+    let shared = Shared::new(&config, Arc::new(access), metrics());
     let routers = (0..2)
         .map(|_| serve::app(&config, &shared).expect("app"))
         .collect();
