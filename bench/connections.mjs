@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 // One client against `dataset-proxy serve` on loopback: how long a silent, a trickling
 // and an idle kept-alive connection stay open; whether another client is still served
-// while one address holds 1,020 sockets under a 1,024 open-file limit; memory held per
+// while one address holds 1,100 sockets under a 1,024 open-file limit; memory held per
 // unfinished request head; how long SIGTERM takes while a request is half sent.
 //
 //   node bench/connections.mjs OUT.json
 //
 // Env: DATASET_PROXY_BIN (default target/server/dataset-proxy), BENCH_CONN_LIMIT_S (65:
-// how long to wait for a connection to be closed), BENCH_CONN_PORT_BASE (18971).
+// how long to wait for a connection to be closed), BENCH_CONN_PORT_BASE (18981).
 // Every target is 127.0.0.1 (and 127.0.0.2 as "another client"); every loop is bounded.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +18,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = process.env.DATASET_PROXY_BIN || path.join(ROOT, 'target/server/dataset-proxy');
 const LIMIT_S = Number(process.env.BENCH_CONN_LIMIT_S || 65);
-const BASE = Number(process.env.BENCH_CONN_PORT_BASE || 18971);
+const BASE = Number(process.env.BENCH_CONN_PORT_BASE || 18981);
 const HOST = '127.0.0.1';
+// More sockets than the 1,024 open files the proxy is started with.
+const FLOOD = Number(process.env.BENCH_CONN_FLOOD || 1100);
+const ONLY = process.env.BENCH_CONN_ONLY; // 'flood' for that part alone
 const DATASET = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
 const PATH = `/api/v1/data-collection/datasets/${DATASET}`;
 const [out = path.join(ROOT, 'target/bench/connections.json')] = process.argv.slice(2);
@@ -78,14 +81,22 @@ async function slowClients(port) {
   return { silent_s: s, trickle_s: t, idle_keepalive_s: d };
 }
 
-async function flood(port) {
+async function flood(port, pid) {
   const sockets = [];
-  for (let i = 0; i < 1020; i++) {
-    const s = net.connect(port, HOST);
-    s.on('error', () => {});
-    sockets.push(s);
+  // In batches, each waiting for its handshakes: thousands of SYNs at once overflow the
+  // kernel's queues, and the dropped ones would not be a flood at all.
+  for (let i = 0; i < FLOOD; i += 50) {
+    const batch = [];
+    for (let j = i; j < Math.min(i + 50, FLOOD); j++) {
+      const s = net.connect(port, HOST);
+      s.on('error', () => {});
+      sockets.push(s);
+      batch.push(new Promise((r) => { s.once('connect', r); s.once('error', r); setTimeout(r, 5000); }));
+    }
+    await Promise.all(batch);
   }
   await sleep(1000);
+  const proxyFiles = readdirSync(`/proc/${pid}/fd`).length;
   const started = Date.now();
   const served = await new Promise((resolve) => {
     const s = net.connect({ port, host: HOST, localAddress: '127.0.0.2' }, () => s.write(request(port, false)));
@@ -97,7 +108,7 @@ async function flood(port) {
   });
   const open = sockets.filter((s) => !s.destroyed && s.readyState === 'open').length;
   sockets.forEach((s) => s.destroy());
-  return { flood_sockets: 1020, other_client_ms: served, other_client_served: served !== null, flood_open_after_1s: open };
+  return { flood_sockets: FLOOD, proxy_open_files: proxyFiles, other_client_ms: served, other_client_served: served !== null, flood_open_after_1s: open };
 }
 
 function rssKiB(pid) {
@@ -105,12 +116,14 @@ function rssKiB(pid) {
   return Number(line.replace(/\D+/g, ''));
 }
 
-async function unfinishedHeads(port, pid) {
+/** RSS growth per connection holding an unfinished head of `kib` KiB (the connections
+ * the server refuses with 431 at once hold nothing). */
+async function unfinishedHeads(port, pid, kib) {
   const count = 200;
-  await sleep(300);
+  await sleep(500);
   const before = rssKiB(pid);
   const sockets = [];
-  const pad = 'p'.repeat(1024 * 1024);
+  const pad = 'p'.repeat(kib * 1024);
   for (let i = 0; i < count; i++) {
     const s = net.connect(port, HOST, () => s.write(`GET ${PATH} HTTP/1.1\r\nHost: ${HOST}:${port}\r\nX-Pad: ${pad}`));
     s.on('error', () => {});
@@ -118,8 +131,9 @@ async function unfinishedHeads(port, pid) {
   }
   await sleep(3000);
   const after = rssKiB(pid);
+  const held = sockets.filter((s) => !s.destroyed && s.readyState === 'open').length;
   sockets.forEach((s) => s.destroy());
-  return { connections: count, head_bytes_sent_each: pad.length, kib_per_unfinished_head: Math.round(((after - before) / count) * 10) / 10 };
+  return { head_kib: kib, connections: count, still_open: held, kib_per_connection: Math.round(((after - before) / count) * 10) / 10 };
 }
 
 async function sigterm(port, child) {
@@ -141,12 +155,17 @@ await listening(mockPort);
 
 const result = { binary: BIN, limit_s: LIMIT_S };
 let serve = await startServe(BASE + 1, mockPort);
+if (!ONLY) {
 Object.assign(result, await slowClients(BASE + 1));
-Object.assign(result, await unfinishedHeads(BASE + 1, serve.pid));
+// Under both versions' head limits (16 KiB of headers now), and just under the old
+// buffer's (~400 KiB): the worst case is what one unfinished connection can cost.
+result.unfinished_heads = [await unfinishedHeads(BASE + 1, serve.pid, 15), await unfinishedHeads(BASE + 1, serve.pid, 380)];
+result.kib_per_unfinished_head = Math.max(...result.unfinished_heads.map((h) => h.kib_per_connection));
 Object.assign(result, await sigterm(BASE + 1, serve));
+}
 serve.kill('SIGKILL');
 serve = await startServe(BASE + 2, mockPort, '1024:1024');
-Object.assign(result, await flood(BASE + 2));
+Object.assign(result, await flood(BASE + 2, serve.pid));
 serve.kill('SIGKILL');
 mock.kill();
 writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
