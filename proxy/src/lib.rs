@@ -2,6 +2,7 @@
 //! read-only routes to Prolific; `mock` answers the same routes from scenario files.
 
 pub mod cli;
+pub mod coalesce;
 pub mod gate;
 pub mod mock;
 pub mod problem;
