@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod coalesce;
 pub mod gate;
+pub mod metrics;
 pub mod mock;
 pub mod problem;
 pub mod rate_limit;
