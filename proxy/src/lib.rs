@@ -1,6 +1,7 @@
 //! `dataset-proxy`: the only thing that holds a Prolific token. `serve` forwards two
 //! read-only routes to Prolific; `mock` answers the same routes from scenario files.
 
+pub mod admin;
 pub mod cli;
 pub mod coalesce;
 pub mod gate;
