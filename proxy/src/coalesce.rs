@@ -20,8 +20,9 @@
 //!   and the others join it. A caller whose own `fetch` was the one lost gets
 //!   [`Failure::Cancelled`] (in practice it was on the dying runtime and is gone too).
 //!
-//! Memory is bounded: expired answers are removed when their key is looked up and by a
-//! sweep of the whole table at most once per [`SWEEP_INTERVAL`]; the table holds at most
+//! Memory is bounded: expired answers are removed when their key is looked up, and by a
+//! sweep of the whole table when a fetch starts, at most once per [`SWEEP_INTERVAL`] (or
+//! whenever [`Coalescer::sweep`] is called); the table holds at most
 //! `capacity` keys ([`DEFAULT_CAPACITY`] unless set). When it is full, expired answers go
 //! first, then the answer closest to expiry; if every key is a fetch still in flight, the
 //! new fetch runs unshared and unkept rather than growing the table.
@@ -193,6 +194,16 @@ where
     /// Whether no key is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Removes every expired answer now (a timer may call it; fetches starting do it
+    /// anyway, at most once per [`SWEEP_INTERVAL`]) and returns how many keys remain.
+    pub fn sweep(&self) -> usize {
+        let now = Instant::now();
+        let mut table = self.inner.lock();
+        table.entries.retain(|_, entry| !entry.is_stale(now));
+        table.next_sweep = now + SWEEP_INTERVAL;
+        table.entries.len()
     }
 
     /// Returns the kept answer for `key` if still fresh; else joins the fetch in flight
@@ -749,8 +760,12 @@ mod tests {
         }
         assert_eq!(calls.load(Ordering::SeqCst), 1_000);
 
-        // Once expired, one sweep empties the table.
-        tokio::time::advance(Duration::from_secs(11)).await;
+        // Key k arrived at k ms and expires at 10,000 + k ms: at 10,949 ms, 950 to 999 are
+        // left. Expired answers are swept: by an explicit sweep...
+        tokio::time::advance(Duration::from_millis(9_949)).await;
+        assert_eq!(coalescer.sweep(), 50);
+        // ... or by the next fetch to start.
+        tokio::time::advance(Duration::from_millis(1_500)).await;
         coalescer
             .get(5_000, counted(&calls, Duration::ZERO, 0), keep_for(10))
             .await
