@@ -81,12 +81,25 @@ function parseWrk(text) {
   return result;
 }
 
+// The mock counts the requests that reach it: reset before a run, read after it.
+async function mockCall(method, what) {
+  const response = await fetch(`http://${HOST}:${ports.direct}/_mock/${what}`, { method });
+  if (!response.ok) fail(`${method} /_mock/${what}: HTTP ${response.status}`);
+  return method === 'GET' ? response.json() : null;
+}
+
+// One wrk run, with `upstream`: how many requests reached the mock meanwhile. A proxy
+// that coalesces identical concurrent requests (serve, even at --cache-ttl 0) or caches
+// answers sends fewer than it answers, so its throughput is not that of forwarding.
 async function wrk(target, duration, threads = settings.threads, connections = settings.connections) {
   const args = [`-t${threads}`, `-c${connections}`, `-d${duration}`, '--latency', url(target)];
+  await mockCall('POST', 'reset');
   const pending = run(WRK, args, { maxBuffer: 1 << 20 });
   servers.track(pending.child); // so that an interrupt stops it too
   const { stdout } = await pending.catch((e) => fail(`wrk ${args.join(' ')} failed: ${(e.stderr || e.stdout || e.message).trim()}`));
-  return parseWrk(stdout);
+  const result = parseWrk(stdout);
+  result.upstream = (await mockCall('GET', 'requests'))[PATH] ?? 0;
+  return result;
 }
 
 // Under a closed loop like wrk's, each target runs flat out at its own throughput, so
@@ -141,8 +154,11 @@ async function main() {
     for (const target of TARGETS) {
       const r = await wrk(target, settings.duration);
       const errors = r.socket_errors + r.non_2xx;
-      runs.push({ target, round, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, requests: r.requests, errors });
-      console.error(`round ${round}/${settings.rounds} ${LABELS[target].padEnd(20)} ${r.rps.toFixed(0)} req/s, p50 ${r.p50_ms.toFixed(2)} ms, p99 ${r.p99_ms.toFixed(2)} ms`);
+      runs.push({
+        target, round, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, requests: r.requests, errors,
+        upstream: r.upstream, upstream_per_request: round3(r.upstream / r.requests),
+      });
+      console.error(`round ${round}/${settings.rounds} ${LABELS[target].padEnd(20)} ${r.rps.toFixed(0)} req/s, p50 ${r.p50_ms.toFixed(2)} ms, p99 ${r.p99_ms.toFixed(2)} ms, ${r.upstream} upstream for ${r.requests}`);
       if (errors > 0) {
         const message = `${LABELS[target]} round ${round}: ${r.socket_errors} socket errors, ${r.non_2xx} non-2xx responses`;
         failures.push(message);
@@ -157,7 +173,10 @@ async function main() {
   for (let round = 1; round <= settings.rounds; round++) {
     for (const target of TARGETS) {
       const r = await wrk(target, settings.latencyDuration, 1, 1);
-      latencyRuns.push({ target, round, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, requests: r.requests, errors: r.socket_errors + r.non_2xx });
+      latencyRuns.push({
+        target, round, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, requests: r.requests, errors: r.socket_errors + r.non_2xx,
+        upstream: r.upstream, upstream_per_request: round3(r.upstream / r.requests),
+      });
       console.error(`latency round ${round}/${settings.rounds} ${LABELS[target].padEnd(20)} p50 ${r.p50_ms.toFixed(3)} ms, p99 ${r.p99_ms.toFixed(3)} ms`);
       if (r.socket_errors + r.non_2xx > 0) failures.push(`${LABELS[target]} latency round ${round}: errors`);
     }
@@ -167,7 +186,7 @@ async function main() {
     const out = {};
     for (const target of TARGETS) {
       const mine = list.filter((r) => r.target === target);
-      out[target] = Object.fromEntries(['rps', 'p50_ms', 'p99_ms'].map((k) => [k, round3(median(mine.map((r) => r[k])))]));
+      out[target] = Object.fromEntries(['rps', 'p50_ms', 'p99_ms', 'upstream_per_request'].map((k) => [k, round3(median(mine.map((r) => r[k])))]));
     }
     return out;
   };
@@ -199,10 +218,10 @@ async function main() {
   await mkdir(path.dirname(path.resolve(out)), { recursive: true });
   await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
 
-  console.log(`${'target'.padEnd(22)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}`);
+  console.log(`${'target'.padEnd(22)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'upstream/req'.padStart(14)}`);
   for (const target of TARGETS) {
     const s = summary[target];
-    console.log(`${LABELS[target].padEnd(22)}${s.rps.toFixed(0).padStart(10)}${s.p50_ms.toFixed(2).padStart(10)}${s.p99_ms.toFixed(2).padStart(10)}`);
+    console.log(`${LABELS[target].padEnd(22)}${s.rps.toFixed(0).padStart(10)}${s.p50_ms.toFixed(2).padStart(10)}${s.p99_ms.toFixed(2).padStart(10)}${s.upstream_per_request.toFixed(3).padStart(14)}`);
   }
   if (result.derived.serve_cache_vs_nginx_cache_rps !== null) console.log(`with caches: serve/nginx throughput ${result.derived.serve_cache_vs_nginx_cache_rps}`);
   console.log(`serve/nginx throughput ${result.derived.serve_vs_nginx_rps}; added p99: serve ${result.derived.serve_added_p99_ms} ms, nginx ${result.derived.nginx_added_p99_ms} ms`);
