@@ -212,12 +212,13 @@ where
     /// the caller goes away) and awaits it.
     ///
     /// When the fetch completes, `lifetime(&value)` says how long the answer may be
-    /// reused (capped at [`MAX_LIFETIME`]); `None` or zero: not kept, but still shared
-    /// with every caller already waiting. Of the callers sharing one fetch, only the
-    /// leader's `fetch` and `lifetime` are used.
+    /// reused, counted from its arrival (capped at [`MAX_LIFETIME`]); `None` or zero: not
+    /// kept, but still shared with every caller already waiting. Of the callers sharing
+    /// one fetch, only the leader's `fetch` and `lifetime` are used.
     ///
-    /// Must be called within a tokio runtime. See the module docs for
-    /// [`Failure`]s.
+    /// Must be called within a tokio runtime. The returned future is `Send` when `K`,
+    /// `F` and `L` are (it keeps `fetch` until it knows whether it leads, and to retry
+    /// a cancelled fetch). See the module docs for [`Failure`]s.
     pub async fn get<F, Fut, L>(&self, key: K, fetch: F, lifetime: L) -> Result<Shared<V>, Failure>
     where
         F: FnOnce() -> Fut,
