@@ -2,36 +2,33 @@
 // Throughput and latency of `dataset-proxy serve` next to nginx, both in front of the
 // same `dataset-proxy mock`, with the mock hit directly as the baseline. One load tool
 // (wrk), one set of settings, targets interleaved round by round so slow drifts of the
-// machine (thermal, other jobs) hit all three alike; the medians are reported.
+// machine (thermal, other jobs) hit all alike; the medians are reported. The targets:
+// the mock directly, serve forwarding every request (`--cache-ttl 0` once it has that
+// option), nginx proxy_pass, and the two with their caches on: serve with its default
+// TTL (only when it has `--cache-ttl`) and nginx proxy_cache keeping 200s 1 s.
 //
 //   node bench/proxy.mjs OUT.json
 //
 // Env: DATASET_PROXY_BIN (default target/server/dataset-proxy, built with
 // `cargo build -p dataset-proxy --profile server --locked`), BENCH_PROXY_THREADS (2),
 // BENCH_PROXY_CONNECTIONS (32), BENCH_PROXY_DURATION (10s), BENCH_PROXY_ROUNDS (3),
-// BENCH_PROXY_WARMUP (2s), BENCH_PROXY_{MOCK,SERVE,NGINX}_PORT (18961, 18962, 18963).
+// BENCH_PROXY_WARMUP (2s), BENCH_PROXY_{MOCK,SERVE,NGINX,SERVE_CACHE,NGINX_CACHE}_PORT
+// (18961 to 18965).
 // Everything runs on this machine: wrk, the mock and the proxy share its cores, so the
 // figures compare the two proxies with each other, not with a real deployment.
 
-import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 
-const run = promisify(execFile);
+import {
+  API_PREFIX, BIN, HOST, NGINX, Servers, TOKEN, WRK, binHint, fail, median, requireExecutable, round2, round3,
+  run, runBench, serveHasOption, setupHint,
+} from './servers.mjs';
+
 const env = process.env;
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = env.DATASET_PROXY_BIN || path.join(ROOT, 'target/server/dataset-proxy');
-const NGINX = '/usr/sbin/nginx';
-const WRK = '/usr/bin/wrk';
-const HOST = '127.0.0.1';
 const DATASET_ID = '3fa85f64-5717-4562-b3fc-2c963f66afa6'; // a V4 dataset in the demo scenarios
-const PATH = `/api/v1/data-collection/datasets/${DATASET_ID}`;
-const TOKEN = 'bench-token';
+const PATH = `${API_PREFIX}${DATASET_ID}`;
 const settings = {
   threads: Number(env.BENCH_PROXY_THREADS || 2),
   connections: Number(env.BENCH_PROXY_CONNECTIONS || 32),
@@ -44,93 +41,22 @@ const ports = {
   direct: Number(env.BENCH_PROXY_MOCK_PORT || 18961),
   serve: Number(env.BENCH_PROXY_SERVE_PORT || 18962),
   nginx: Number(env.BENCH_PROXY_NGINX_PORT || 18963),
+  serve_cache: Number(env.BENCH_PROXY_SERVE_CACHE_PORT || 18964),
+  nginx_cache: Number(env.BENCH_PROXY_NGINX_CACHE_PORT || 18965),
 };
-const TARGETS = ['direct', 'serve', 'nginx'];
-const LABELS = { direct: 'upstream direct', serve: 'dataset-proxy serve', nginx: 'nginx proxy_pass' };
+// serve_cache joins once `serve` has --cache-ttl (then `serve` runs with the cache off).
+const TARGETS = ['direct', 'serve', 'nginx', 'nginx_cache'];
+const LABELS = {
+  direct: 'upstream direct', serve: 'dataset-proxy serve', nginx: 'nginx proxy_pass',
+  serve_cache: 'serve, cache on', nginx_cache: 'nginx proxy_cache',
+};
+// nginx_cache keeps 200s as long as serve's default --cache-ttl (1 s).
+const NGINX_CACHE_SECONDS = 1;
 const url = (target) => `http://${HOST}:${ports[target]}${PATH}`;
+const isDataset = (response, body) => response.ok
+  && response.headers.get('content-type')?.startsWith('application/json') && JSON.parse(body).id === DATASET_ID;
 
-const children = [];
-let tempDir;
-let interrupted = false; // then a failing wrk is our doing, not worth a message
-
-// Expected failures are reported by message alone; anything else with its stack.
-const problem = (message) => Object.assign(new Error(message), { expected: true });
-const fail = (message) => { throw problem(message); };
-
-function requireExecutable(file, hint) {
-  try { accessSync(file, constants.X_OK); } catch { fail(`${file} not found or not executable; ${hint}`); }
-}
-
-// A server that cannot bind exits, but a stale one already on the port would answer our
-// readiness poll and be measured instead; so refuse to start on a busy port.
-function ensurePortFree(port) {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer()
-      .once('error', () => reject(problem(`port ${HOST}:${port} is in use; stop whatever listens there`)));
-    probe.listen(port, HOST, () => probe.close(resolve));
-  });
-}
-
-// Starts a server, keeps the tail of its output for error messages, and waits until the
-// benchmark path answers 200 with the dataset's JSON.
-async function startServer(name, command, args, extraEnv, target) {
-  await ensurePortFree(ports[target]);
-  const child = spawn(command, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk) => { output = (output + chunk).slice(-4000); };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  child.on('error', (e) => { output += `\n${e.message}`; });
-  children.push(child);
-  const deadline = Date.now() + 15_000;
-  let last = 'no answer';
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) fail(`${name} exited before it was ready:\n${output.trim()}`);
-    try {
-      const response = await fetch(url(target));
-      const body = await response.text();
-      last = `HTTP ${response.status}: ${body.slice(0, 200)}`;
-      if (response.ok && response.headers.get('content-type')?.startsWith('application/json')
-          && JSON.parse(body).id === DATASET_ID) return;
-    } catch (e) {
-      last = e.cause?.code ?? e.message;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  fail(`${name} did not answer ${url(target)} with the dataset within 15 s (last: ${last})\n${output.trim()}`);
-}
-
-function nginxConfig(dir) {
-  // Mirrors what `serve` does: one upstream, pooled keep-alive connections to it, the
-  // token added, nothing logged per request. Temp paths default to /var/lib/nginx, so
-  // all of them move into the temp dir with the pid file.
-  return `worker_processes auto;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/client_body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  upstream mock {
-    server ${HOST}:${ports.direct};
-    keepalive 32;
-  }
-  server {
-    listen ${HOST}:${ports.nginx};
-    location /api/v1/data-collection/datasets/ {
-      proxy_pass http://mock;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Authorization "Token ${TOKEN}";
-    }
-  }
-}
-`;
-}
+const servers = new Servers();
 
 const MS_PER_UNIT = { us: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
 
@@ -155,24 +81,30 @@ function parseWrk(text) {
   return result;
 }
 
+// The mock counts the requests that reach it: reset before a run, read after it.
+async function mockCall(method, what) {
+  const response = await fetch(`http://${HOST}:${ports.direct}/_mock/${what}`, { method });
+  if (!response.ok) fail(`${method} /_mock/${what}: HTTP ${response.status}`);
+  return method === 'GET' ? response.json() : null;
+}
+
+// One wrk run, with `upstream`: how many requests reached the mock meanwhile. A proxy
+// that coalesces identical concurrent requests (serve, even at --cache-ttl 0) or caches
+// answers sends fewer than it answers, so its throughput is not that of forwarding.
 async function wrk(target, duration, threads = settings.threads, connections = settings.connections) {
   const args = [`-t${threads}`, `-c${connections}`, `-d${duration}`, '--latency', url(target)];
+  await mockCall('POST', 'reset');
   const pending = run(WRK, args, { maxBuffer: 1 << 20 });
-  children.push(pending.child); // so that an interrupt stops it too
+  servers.track(pending.child); // so that an interrupt stops it too
   const { stdout } = await pending.catch((e) => fail(`wrk ${args.join(' ')} failed: ${(e.stderr || e.stdout || e.message).trim()}`));
-  return parseWrk(stdout);
+  const result = parseWrk(stdout);
+  result.upstream = (await mockCall('GET', 'requests'))[PATH] ?? 0;
+  return result;
 }
 
 // Under a closed loop like wrk's, each target runs flat out at its own throughput, so
 // its latencies are largely connections / throughput (Little's law) plus scheduling
 // noise on the shared cores: read the p99 differences with that in mind.
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const round2 = (x) => Math.round(x * 100) / 100;
-const round3 = (x) => Math.round(x * 1000) / 1000;
 
 async function main() {
   const out = process.argv[2];
@@ -180,31 +112,37 @@ async function main() {
   for (const key of ['threads', 'connections', 'rounds']) {
     if (!(Number.isInteger(settings[key]) && settings[key] > 0)) fail(`BENCH_PROXY_${key.toUpperCase()} must be a positive integer`);
   }
-  const setupHint = 'run `scripts/setup --bench`';
   requireExecutable(WRK, setupHint);
   requireExecutable(NGINX, setupHint);
-  requireExecutable(BIN, 'build it with `cargo build -p dataset-proxy --profile server --locked` or set DATASET_PROXY_BIN');
+  requireExecutable(BIN, binHint);
 
   // `wrk -v` prints its version, then the usage, and exits 1.
   const wrkVersion = await run(WRK, ['-v']).catch((e) => e);
   const nginxVersion = (await run(NGINX, ['-v'])).stderr.trim();
+  const cacheTtl = await serveHasOption('--cache-ttl');
 
   // RUST_LOG=warn for both: at the default `info` every request is logged, and the
   // benchmark would measure the terminal.
-  await startServer('dataset-proxy mock', BIN, ['mock', '--listen', `${HOST}:${ports.direct}`], { RUST_LOG: 'warn' }, 'direct');
-  await startServer('dataset-proxy serve', BIN, [
-    'serve', '--listen', `${HOST}:${ports.serve}`, '--upstream', `http://${HOST}:${ports.direct}`,
+  await servers.start('dataset-proxy mock', BIN, ['mock', '--listen', `${HOST}:${ports.direct}`],
+    { env: { RUST_LOG: 'warn' }, port: ports.direct, url: url('direct'), ready: isDataset });
+  const startServe = (target, extra) => servers.start(`dataset-proxy serve (${LABELS[target]})`, BIN, [
+    'serve', '--listen', `${HOST}:${ports[target]}`, '--upstream', `http://${HOST}:${ports.direct}`,
     // The default per-client limit (300/min) would turn the load into 429s.
-    '--rate-per-minute', '1000000000', '--rate-burst', '1000000000',
-  ], { PROLIFIC_TOKEN: TOKEN, RUST_LOG: 'warn' }, 'serve');
-  tempDir = await mkdtemp(path.join(os.tmpdir(), 'bench-nginx-'));
-  // nginx's workers run as nobody and create nothing here unless a body spills to disk,
-  // but then they must reach the temp paths inside this (0700) directory.
-  await chmod(tempDir, 0o755);
-  await writeFile(path.join(tempDir, 'nginx.conf'), nginxConfig(tempDir));
-  // -e: the log nginx uses before it has read the config (else the compiled-in one).
-  await startServer('nginx', NGINX, ['-p', tempDir, '-e', path.join(tempDir, 'error.log'),
-    '-c', path.join(tempDir, 'nginx.conf'), '-g', 'daemon off;'], {}, 'nginx');
+    '--rate-per-minute', '1000000000', '--rate-burst', '1000000000', ...extra,
+  ], { env: { PROLIFIC_TOKEN: TOKEN, RUST_LOG: 'warn' }, port: ports[target], url: url(target), ready: isDataset });
+  // `serve` is the proxy that forwards every request; with --cache-ttl, `serve_cache`
+  // is the same with its default TTL, to compare with nginx's proxy_cache.
+  await startServe('serve', cacheTtl ? ['--cache-ttl', '0'] : []);
+  if (cacheTtl) {
+    await startServe('serve_cache', []);
+    TARGETS.splice(TARGETS.indexOf('nginx'), 0, 'serve_cache');
+  } else {
+    console.error('note: this dataset-proxy has no --cache-ttl: no "serve, cache on" target');
+  }
+  await servers.nginx(ports.direct, [
+    { port: ports.nginx, cache: false },
+    { port: ports.nginx_cache, cache: NGINX_CACHE_SECONDS },
+  ], { url: (s) => `http://${HOST}:${s.port}${PATH}`, ready: isDataset });
 
   for (const target of TARGETS) {
     console.error(`warm-up ${LABELS[target]} (${settings.warmup})`);
@@ -216,8 +154,11 @@ async function main() {
     for (const target of TARGETS) {
       const r = await wrk(target, settings.duration);
       const errors = r.socket_errors + r.non_2xx;
-      runs.push({ target, round, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, requests: r.requests, errors });
-      console.error(`round ${round}/${settings.rounds} ${LABELS[target].padEnd(20)} ${r.rps.toFixed(0)} req/s, p50 ${r.p50_ms.toFixed(2)} ms, p99 ${r.p99_ms.toFixed(2)} ms`);
+      runs.push({
+        target, round, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, requests: r.requests, errors,
+        upstream: r.upstream, upstream_per_request: round3(r.upstream / r.requests),
+      });
+      console.error(`round ${round}/${settings.rounds} ${LABELS[target].padEnd(20)} ${r.rps.toFixed(0)} req/s, p50 ${r.p50_ms.toFixed(2)} ms, p99 ${r.p99_ms.toFixed(2)} ms, ${r.upstream} upstream for ${r.requests}`);
       if (errors > 0) {
         const message = `${LABELS[target]} round ${round}: ${r.socket_errors} socket errors, ${r.non_2xx} non-2xx responses`;
         failures.push(message);
@@ -232,7 +173,10 @@ async function main() {
   for (let round = 1; round <= settings.rounds; round++) {
     for (const target of TARGETS) {
       const r = await wrk(target, settings.latencyDuration, 1, 1);
-      latencyRuns.push({ target, round, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, requests: r.requests, errors: r.socket_errors + r.non_2xx });
+      latencyRuns.push({
+        target, round, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, requests: r.requests, errors: r.socket_errors + r.non_2xx,
+        upstream: r.upstream, upstream_per_request: round3(r.upstream / r.requests),
+      });
       console.error(`latency round ${round}/${settings.rounds} ${LABELS[target].padEnd(20)} p50 ${r.p50_ms.toFixed(3)} ms, p99 ${r.p99_ms.toFixed(3)} ms`);
       if (r.socket_errors + r.non_2xx > 0) failures.push(`${LABELS[target]} latency round ${round}: errors`);
     }
@@ -242,7 +186,7 @@ async function main() {
     const out = {};
     for (const target of TARGETS) {
       const mine = list.filter((r) => r.target === target);
-      out[target] = Object.fromEntries(['rps', 'p50_ms', 'p99_ms'].map((k) => [k, round3(median(mine.map((r) => r[k])))]));
+      out[target] = Object.fromEntries(['rps', 'p50_ms', 'p99_ms', 'upstream_per_request'].map((k) => [k, round3(median(mine.map((r) => r[k])))]));
     }
     return out;
   };
@@ -252,6 +196,7 @@ async function main() {
     settings: {
       tool: wrkVersion.stdout.split('\n')[0].trim(), threads: settings.threads, connections: settings.connections,
       duration: settings.duration, rounds: settings.rounds, warmup: settings.warmup, path: PATH,
+      serve_cache_ttl: cacheTtl ? 'default' : null, nginx_cache_seconds: NGINX_CACHE_SECONDS,
       latency_duration: settings.latencyDuration,
       cpus: os.availableParallelism?.() ?? os.cpus().length,
     },
@@ -262,6 +207,8 @@ async function main() {
     latency,
     derived: {
       serve_vs_nginx_rps: round2(summary.serve.rps / summary.nginx.rps),
+      // Both answering from their caches (null before serve had one).
+      serve_cache_vs_nginx_cache_rps: summary.serve_cache ? round2(summary.serve_cache.rps / summary.nginx_cache.rps) : null,
       // From the one-connection runs: what each hop adds.
       serve_added_p99_ms: round3(latency.serve.p99_ms - latency.direct.p99_ms),
       nginx_added_p99_ms: round3(latency.nginx.p99_ms - latency.direct.p99_ms),
@@ -271,42 +218,15 @@ async function main() {
   await mkdir(path.dirname(path.resolve(out)), { recursive: true });
   await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
 
-  console.log(`${'target'.padEnd(22)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}`);
+  console.log(`${'target'.padEnd(22)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'upstream/req'.padStart(14)}`);
   for (const target of TARGETS) {
     const s = summary[target];
-    console.log(`${LABELS[target].padEnd(22)}${s.rps.toFixed(0).padStart(10)}${s.p50_ms.toFixed(2).padStart(10)}${s.p99_ms.toFixed(2).padStart(10)}`);
+    console.log(`${LABELS[target].padEnd(22)}${s.rps.toFixed(0).padStart(10)}${s.p50_ms.toFixed(2).padStart(10)}${s.p99_ms.toFixed(2).padStart(10)}${s.upstream_per_request.toFixed(3).padStart(14)}`);
   }
+  if (result.derived.serve_cache_vs_nginx_cache_rps !== null) console.log(`with caches: serve/nginx throughput ${result.derived.serve_cache_vs_nginx_cache_rps}`);
   console.log(`serve/nginx throughput ${result.derived.serve_vs_nginx_rps}; added p99: serve ${result.derived.serve_added_p99_ms} ms, nginx ${result.derived.nginx_added_p99_ms} ms`);
   console.log(`(medians of ${settings.rounds} rounds, wrk -t${settings.threads} -c${settings.connections} -d${settings.duration}; written to ${out})`);
   if (failures.length) process.exitCode = 1;
 }
 
-// Stops every server we started. nginx's master takes its workers down on SIGTERM.
-async function cleanup() {
-  await Promise.all(children.map((child) => {
-    if (child.exitCode !== null || child.signalCode !== null) return null;
-    return new Promise((resolve) => {
-      const force = setTimeout(() => child.kill('SIGKILL'), 3000);
-      child.once('exit', () => { clearTimeout(force); resolve(); });
-      child.kill('SIGTERM');
-    });
-  }));
-  if (tempDir) await rm(tempDir, { recursive: true, force: true });
-}
-
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
-  process.once(signal, () => {
-    interrupted = true;
-    console.error(`bench/proxy: ${signal}, stopping the servers`);
-    cleanup().finally(() => process.exit(code));
-  });
-}
-
-try {
-  await main();
-} catch (e) {
-  if (!interrupted) console.error(`bench/proxy: ${e.expected ? e.message : e.stack}`);
-  process.exitCode = 1;
-} finally {
-  await cleanup();
-}
+await runBench('bench/proxy', servers, main);

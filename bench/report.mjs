@@ -1,5 +1,5 @@
-// Writes BENCHMARKS.md from the JSON results of bench/size.mjs, bench/bench.mjs and
-// bench/proxy.mjs, with the machine, the versions and a verdict per goal.
+// Writes BENCHMARKS.md from the JSON results of bench/size.mjs, bench/bench.mjs,
+// bench/proxy.mjs and bench/viewers.mjs, with the machine, the versions and a verdict per goal.
 // Usage: node bench/report.mjs RESULTS_DIR OUT.md
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,13 @@ const load = (name) => JSON.parse(readFileSync(join(dir, name), 'utf8'));
 const size = load('size.json');
 const browser = load('browser.json');
 const proxy = load('proxy.json');
+// bench/viewers.mjs came later: a results directory from before it has no viewers.json.
+let viewers = null;
+try {
+  viewers = load('viewers.json');
+} catch {
+  // Reported as not measured.
+}
 // When and at which commit the figures were measured (scripts/bench writes it first), so
 // that regenerating the report after a change to the findings keeps them.
 let meta = null;
@@ -174,13 +181,28 @@ p('## 6. Proxy', '',
   `${proxy.settings.rounds} rounds with the targets interleaved, medians shown. The upstream is \`dataset-proxy mock\`;`,
   'nginx is Debian\'s, with `proxy_pass`, upstream keep-alive and the same Authorization header added.',
   'Load generator, proxy and upstream share the machine\'s cores.', '',
-  '| target | requests/s | p50 ms | p99 ms |', '|---|---:|---:|---:|');
-const targetNames = { direct: 'upstream directly (`dataset-proxy mock`)', serve: '**dataset-proxy serve** → upstream', nginx: 'nginx `proxy_pass` → upstream' };
-for (const name of names) p(`| ${targetNames[name] ?? name} | ${int(ps[name].rps)} | ${ms(ps[name].p50_ms)} | ${ms(ps[name].p99_ms)} |`);
+  'The last column is how many of the answered requests reached the upstream (counted by the mock):',
+  'below 1, the proxy answered some without forwarding them (coalesced or cached).', '',
+  '| target | requests/s | p50 ms | p99 ms | upstream requests per request |', '|---|---:|---:|---:|---:|');
+const targetNames = {
+  direct: 'upstream directly (`dataset-proxy mock`)',
+  serve: '**dataset-proxy serve** → upstream',
+  nginx: 'nginx `proxy_pass` → upstream',
+  serve_cache: '**dataset-proxy serve**, cache on (default TTL) → upstream',
+  nginx_cache: `nginx \`proxy_cache\` (200s kept ${proxy.settings.nginx_cache_seconds ?? 1} s) → upstream`,
+};
+const perRequest = (v) => (v == null ? '' : v.toFixed(3));
+for (const name of names) p(`| ${targetNames[name] ?? name} | ${int(ps[name].rps)} | ${ms(ps[name].p50_ms)} | ${ms(ps[name].p99_ms)} | ${perRequest(ps[name].upstream_per_request)} |`);
 const lat = proxy.latency;
 const d = proxy.derived;
 const us = (msValue) => `${Math.round(msValue * 1000)} µs`;
-p('', `dataset-proxy / nginx throughput: ${x(d.serve_vs_nginx_rps)}.`, '',
+if ((ps.serve?.upstream_per_request ?? 1) < 0.99) {
+  p('', `dataset-proxy coalesced identical concurrent requests (${perRequest(ps.serve.upstream_per_request)} upstream requests per`,
+    'request, even without its cache): wrk sends one path from 32 connections, so the throughput next to nginx',
+    '`proxy_pass`, which forwards every request, is not that of forwarding alone.');
+}
+p('', `dataset-proxy / nginx throughput: ${x(d.serve_vs_nginx_rps)}` +
+  (d.serve_cache_vs_nginx_cache_rps != null ? `; both with their caches on: ${x(d.serve_cache_vs_nginx_cache_rps)}.` : '.'), '',
   'Under that saturating load every target queues (p50 ≈ connections ÷ throughput), so its latencies',
   `say little about the hop itself. Latency is measured apart, with one connection and one request at a`,
   `time (\`wrk -t1 -c1 -d${proxy.settings.latency_duration}\`, ${proxy.settings.rounds} rounds, medians):`, '',
@@ -190,6 +212,42 @@ p('', `p99 added over the upstream: dataset-proxy ${us(d.serve_added_p99_ms)}, n
   `Goals: ≥ 1.0× nginx's throughput: ${goal('Proxy ≥ 1.0× nginx throughput', d.serve_vs_nginx_rps >= 1, x(d.serve_vs_nginx_rps))};`,
   `≤ 1 ms added p99: ${goal('Proxy ≤ 1 ms added p99 (one connection)', d.serve_added_p99_ms <= 1, us(d.serve_added_p99_ms))}.`, '',
   'Reproduce: `scripts/bench` (section "Proxy"; `bench/proxy.mjs`).', '');
+
+// 7. Viewers
+p('## 7. Viewers', '');
+if (viewers) {
+  const vs = viewers.settings;
+  const vTargets = [...new Set(viewers.runs.map((r) => r.target))];
+  const vNames = { serve: '**dataset-proxy serve**', nginx_cache: 'nginx `proxy_cache`', nginx: 'nginx `proxy_pass`' };
+  const byCount = vs.counts.map((n) => [n, Object.fromEntries(viewers.runs.filter((r) => r.viewers === n).map((r) => [r.target, r]))]);
+  p(`Viewers (each a keep-alive connection, like a browser tab) poll one import every ${vs.interval_s} s for ${vs.duration_s} s,`,
+    `starting at random within the first ${vs.interval_s} s, through each target in turn; the upstream (\`dataset-proxy mock\`)`,
+    'counts the requests that reach it. ' + (vs.serve_cache_ttl
+      ? `dataset-proxy runs with \`--cache-ttl ${vs.serve_cache_ttl}\`; `
+      : 'This dataset-proxy had no `--cache-ttl`: its figures are from before coalescing and caching; ') +
+    `nginx \`proxy_cache\` keeps 200s ${vs.ttl_s} s with \`proxy_cache_lock on\`; nginx \`proxy_pass\` has no cache.`, '',
+    'Upstream requests per viewer poll (upstream requests in all):', '',
+    `| viewers | polls | ${vTargets.map((t) => vNames[t] ?? t).join(' | ')} |`,
+    `|---:|---:|${vTargets.map(() => '---:').join('|')}|`);
+  for (const [n, runs] of byCount) {
+    const polls = runs[vTargets[0]]?.polls;
+    p(`| ${int(n)} | ${polls == null ? '' : int(polls)} | ${vTargets.map((t) => (runs[t] ? `${runs[t].upstream_per_poll.toFixed(3)} (${int(runs[t].upstream)})` : '')).join(' | ')} |`);
+  }
+  p('', 'Client latency, p50 / p99 ms:', '',
+    `| viewers | ${vTargets.map((t) => vNames[t] ?? t).join(' | ')} |`, `|---:|${vTargets.map(() => '---:').join('|')}|`);
+  for (const [n, runs] of byCount) {
+    p(`| ${int(n)} | ${vTargets.map((t) => (runs[t] ? `${ms(runs[t].p50_ms)} / ${ms(runs[t].p99_ms)}` : '')).join(' | ')} |`);
+  }
+  const serveRuns = viewers.runs.filter((r) => r.target === 'serve');
+  const worst = serveRuns.reduce((a, r) => (!a || r.upstream / r.upstream_allowed > a.upstream / a.upstream_allowed ? r : a), null);
+  if (worst) {
+    const figure = `${int(worst.upstream)} in ${vs.duration_s} s at ${int(worst.viewers)} viewers (≤ ${int(worst.upstream_allowed)} allowed)`;
+    p('', `Goal ≤ one upstream request per TTL per route, whatever the number of viewers: ${goal(`Viewers: ≤ 1 upstream request per TTL (${vs.ttl_s} s)`, serveRuns.every((r) => r.upstream <= r.upstream_allowed), figure)} (worst: ${figure}).`);
+  }
+  p('', 'Reproduce: `scripts/bench` (section "Viewers"; `bench/viewers.mjs`).', '');
+} else {
+  p('Not measured in this run (no `viewers.json`).', '');
+}
 
 p('## Goals at a glance', '', '| goal | figure | verdict |', '|---|---:|---|', ...goals, '');
 p('## Findings', '', readFileSync(join(ROOT, 'bench/FINDINGS.md'), 'utf8').replace(/^# .*\n+/, '').trim(), '');

@@ -4,20 +4,28 @@
 //! # Layout
 //!
 //! ```text
-//! main.rs ─▶ cli ─┬─▶ serve ─▶ connections   one acceptor, one runtime per core, caps, timeouts
-//!                 │     │     upstream        the one outbound client (hyper + rustls)
-//!                 │     │     token           the token, never printed
-//!                 │     │     rate_limit      per-caller token buckets
-//!                 │     ▼
-//!                 └─▶ mock ─▶ scenario        scenario files and the embedded demo
+//! main.rs ─▶ cli ─┬─▶ serve          the request pipeline, in the order its checks run:
+//!                 │     framing      no body, one Host
+//!                 │     hosts        the Host allow-list (DNS rebinding)
+//!                 │     caller       user header / X-Forwarded-For from trusted proxies
+//!                 │     rate_limit   per-caller token buckets
+//!                 │     origin       Origin / Sec-Fetch-Site
+//!                 │     access       allowed datasets and workspaces
+//!                 │     coalesce     one upstream call per key, a short-lived cache
+//!                 │     upstream     the one outbound client (hyper + rustls)
+//!                 │     answer       upstream answers checked before they are passed on
+//!                 │     token        the token, never printed
+//!                 │     metrics      Prometheus counters; admin: /healthz and /metrics
+//!                 │     connections  acceptor, a runtime per core, caps, timeouts,
+//!                 │                  graceful shutdown (cli runs `mock` on it too)
+//!                 └─▶ mock ─▶ scenario   scenario files and the embedded demo
 //!
 //! shared by both modes: gate (which requests are allowed) ─▶ routes (the two paths),
 //!                       problem (Prolific-shaped local errors), site (static files),
 //!                       request_log (one line per request)
 //! ```
 //!
-//! Arrows point from a module to what it uses; nothing under `mock` is used by `serve`
-//! and nothing under `serve` by `mock`.
+//! Arrows point from a module to what it uses; `mock` uses nothing under `serve`.
 
 pub mod cli;
 pub mod gate;

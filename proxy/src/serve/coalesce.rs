@@ -20,8 +20,9 @@
 //!   and the others join it. A caller whose own `fetch` was the one lost gets
 //!   [`Failure::Cancelled`] (in practice it was on the dying runtime and is gone too).
 //!
-//! Memory is bounded: expired answers are removed when their key is looked up and by a
-//! sweep of the whole table at most once per [`SWEEP_INTERVAL`]; the table holds at most
+//! Memory is bounded: expired answers are removed when their key is looked up, and by a
+//! sweep of the whole table when a fetch starts, at most once per [`SWEEP_INTERVAL`] (or
+//! whenever [`Coalescer::sweep`] is called); the table holds at most
 //! `capacity` keys ([`DEFAULT_CAPACITY`] unless set). When it is full, expired answers go
 //! first, then the answer closest to expiry; if every key is a fetch still in flight, the
 //! new fetch runs unshared and unkept rather than growing the table.
@@ -195,18 +196,29 @@ where
         self.len() == 0
     }
 
+    /// Removes every expired answer now (a timer may call it; fetches starting do it
+    /// anyway, at most once per [`SWEEP_INTERVAL`]) and returns how many keys remain.
+    pub fn sweep(&self) -> usize {
+        let now = Instant::now();
+        let mut table = self.inner.lock();
+        table.entries.retain(|_, entry| !entry.is_stale(now));
+        table.next_sweep = now + SWEEP_INTERVAL;
+        table.entries.len()
+    }
+
     /// Returns the kept answer for `key` if still fresh; else joins the fetch in flight
     /// for `key`; else calls `fetch` and runs its future in a task of its own
     /// (`tokio::spawn` on the caller's runtime, so it completes and is shared even if
     /// the caller goes away) and awaits it.
     ///
     /// When the fetch completes, `lifetime(&value)` says how long the answer may be
-    /// reused (capped at [`MAX_LIFETIME`]); `None` or zero: not kept, but still shared
-    /// with every caller already waiting. Of the callers sharing one fetch, only the
-    /// leader's `fetch` and `lifetime` are used.
+    /// reused, counted from its arrival (capped at [`MAX_LIFETIME`]); `None` or zero: not
+    /// kept, but still shared with every caller already waiting. Of the callers sharing
+    /// one fetch, only the leader's `fetch` and `lifetime` are used.
     ///
-    /// Must be called within a tokio runtime. See the module docs for
-    /// [`Failure`]s.
+    /// Must be called within a tokio runtime. The returned future is `Send` when `K`,
+    /// `F` and `L` are (it keeps `fetch` until it knows whether it leads, and to retry
+    /// a cancelled fetch). See the module docs for [`Failure`]s.
     pub async fn get<F, Fut, L>(&self, key: K, fetch: F, lifetime: L) -> Result<Shared<V>, Failure>
     where
         F: FnOnce() -> Fut,
@@ -218,25 +230,45 @@ where
         // runtime shutting down, so the loop ends.
         loop {
             let now = Instant::now();
-            // Bound first: a guard in the match's scrutinee would live through `start`.
-            let found = self.inner.lock().lookup(&key, now);
-            let (outcome, source) = match found {
-                Lookup::Fresh { value, arrived } => {
-                    return Ok(Shared {
-                        value,
-                        source: Source::Cached,
-                        age: now.saturating_duration_since(arrived),
-                    });
+            // One critical section decides and registers: two callers that both found
+            // nothing must not both start a fetch.
+            let step = {
+                let mut table = self.inner.lock();
+                match table.lookup(&key, now) {
+                    Lookup::Fresh { value, arrived } => {
+                        return Ok(Shared {
+                            value,
+                            source: Source::Cached,
+                            age: now.saturating_duration_since(arrived),
+                        });
+                    }
+                    Lookup::InFlight(outcome) => Step::Join(outcome),
+                    Lookup::Missing => {
+                        let Some(mine) = unused.take() else {
+                            return Err(Failure::Cancelled);
+                        };
+                        let (sender, outcome) = watch::channel(Outcome::Pending);
+                        let slot =
+                            table.register(key.clone(), outcome.clone(), now, self.inner.capacity);
+                        Step::Lead {
+                            sender,
+                            outcome,
+                            slot,
+                            mine,
+                        }
+                    }
                 }
-                Lookup::InFlight(outcome) => (outcome, Source::Joined),
-                Lookup::Missing => {
-                    let Some((fetch, lifetime)) = unused.take() else {
-                        return Err(Failure::Cancelled);
-                    };
-                    (
-                        self.start(key.clone(), now, fetch, lifetime),
-                        Source::Fetched,
-                    )
+            };
+            let (outcome, source) = match step {
+                Step::Join(outcome) => (outcome, Source::Joined),
+                Step::Lead {
+                    sender,
+                    outcome,
+                    slot,
+                    mine: (fetch, lifetime),
+                } => {
+                    self.launch(sender, slot, fetch, lifetime);
+                    (outcome, Source::Fetched)
                 }
             };
             match wait(outcome).await {
@@ -253,24 +285,18 @@ where
         }
     }
 
-    /// Registers a flight for `key` (unless the table is full of flights) and spawns it.
-    fn start<F, Fut, L>(
+    /// Runs a registered flight: calls `fetch` and spawns its future.
+    fn launch<F, Fut, L>(
         &self,
-        key: K,
-        now: Instant,
+        sender: watch::Sender<Outcome<V>>,
+        slot: Option<(K, u64)>,
         fetch: F,
         lifetime: L,
-    ) -> watch::Receiver<Outcome<V>>
-    where
+    ) where
         F: FnOnce() -> Fut,
         Fut: Future<Output = V> + Send + 'static,
         L: FnOnce(&V) -> Option<Duration> + Send + 'static,
     {
-        let (sender, outcome) = watch::channel(Outcome::Pending);
-        let slot = self
-            .inner
-            .lock()
-            .register(key, outcome.clone(), now, self.inner.capacity);
         // The guard exists before any of the caller's code runs: whatever happens from
         // here on, the waiters are woken and the key is freed.
         let flight = Flight {
@@ -289,8 +315,18 @@ where
                 Err(_) => flight.fail(Failure::Panicked),
             }
         });
-        outcome
     }
+}
+
+/// What a caller does after the look-up.
+enum Step<K, V, M> {
+    Join(watch::Receiver<Outcome<V>>),
+    Lead {
+        sender: watch::Sender<Outcome<V>>,
+        outcome: watch::Receiver<Outcome<V>>,
+        slot: Option<(K, u64)>,
+        mine: M,
+    },
 }
 
 impl<K, V> Default for Coalescer<K, V>
@@ -725,8 +761,12 @@ mod tests {
         }
         assert_eq!(calls.load(Ordering::SeqCst), 1_000);
 
-        // Once expired, one sweep empties the table.
-        tokio::time::advance(Duration::from_secs(11)).await;
+        // Key k arrived at k ms and expires at 10,000 + k ms: at 10,949 ms, 950 to 999 are
+        // left. Expired answers are swept: by an explicit sweep...
+        tokio::time::advance(Duration::from_millis(9_949)).await;
+        assert_eq!(coalescer.sweep(), 50);
+        // ... or by the next fetch to start.
+        tokio::time::advance(Duration::from_millis(1_500)).await;
         coalescer
             .get(5_000, counted(&calls, Duration::ZERO, 0), keep_for(10))
             .await
@@ -755,17 +795,19 @@ mod tests {
         assert_eq!(coalescer.len(), 2);
     }
 
-    /// Two current-thread runtimes on two OS threads, as the proxy runs them, sharing
-    /// one coalescer: one fetch.
+    /// Current-thread runtimes on several OS threads, as the proxy runs them, sharing one
+    /// coalescer: one fetch.
     #[test]
-    fn runtimes_on_two_threads_share_one_fetch() {
+    fn runtimes_on_several_threads_share_one_fetch() {
+        const THREADS: usize = 4;
+        const TASKS: usize = 25;
         let coalescer = Arc::new(Coalescer::<&str, u32>::new());
         let calls = calls();
-        let barrier = Arc::new(std::sync::Barrier::new(2));
-        let threads: Vec<_> = (0..2)
+        let barrier = Arc::new(std::sync::Barrier::new(THREADS));
+        let threads: Vec<_> = (0..THREADS)
             .map(|_| {
                 let coalescer = Arc::clone(&coalescer);
-                let fetch = counted(&calls, Duration::from_millis(300), 42);
+                let calls = Arc::clone(&calls);
                 let barrier = Arc::clone(&barrier);
                 std::thread::spawn(move || {
                     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -773,21 +815,49 @@ mod tests {
                         .build()
                         .expect("runtime");
                     barrier.wait();
-                    runtime.block_on(coalescer.get("k", fetch, keep_for(5)))
+                    runtime.block_on(async {
+                        let mut tasks = tokio::task::JoinSet::new();
+                        for _ in 0..TASKS {
+                            let coalescer = Arc::clone(&coalescer);
+                            let fetch = counted(&calls, Duration::from_millis(300), 42);
+                            tasks
+                                .spawn(async move { coalescer.get("k", fetch, keep_for(5)).await });
+                        }
+                        let mut sources = Vec::new();
+                        while let Some(result) = tasks.join_next().await {
+                            let shared = result.expect("task").expect("answer");
+                            assert_eq!(shared.value, 42);
+                            sources.push(shared.source);
+                        }
+                        sources
+                    })
                 })
             })
             .collect();
-        let mut sources: Vec<_> = threads
+        let sources: Vec<_> = threads
             .into_iter()
-            .map(|t| {
-                let shared = t.join().expect("thread").expect("answer");
-                assert_eq!(shared.value, 42);
-                shared.source
-            })
+            .flat_map(|t| t.join().expect("thread"))
             .collect();
-        sources.sort_by_key(|s| *s as u8);
-        assert_eq!(sources, [Source::Fetched, Source::Joined]);
+        assert_eq!(sources.len(), THREADS * TASKS);
+        let fetched = sources.iter().filter(|s| **s == Source::Fetched).count();
+        assert_eq!(fetched, 1);
         assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn coalescer_and_get_are_send() {
+        fn send<T: Send>(_: &T) {}
+        fn sync<T: Send + Sync>() {}
+        sync::<Coalescer<String, Arc<str>>>();
+        let coalescer = Coalescer::<String, Arc<str>>::new();
+        let upstream = Arc::new(String::from("client"));
+        // What a handler passes: a closure holding a client, a future using it.
+        let get = coalescer.get(
+            "key".to_owned(),
+            move || async move { Arc::from(upstream.as_str()) },
+            |_| Some(Duration::from_secs(1)),
+        );
+        send(&get);
     }
 
     /// The runtime running a fetch shuts down: the caller waiting on another runtime is
