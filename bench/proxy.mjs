@@ -57,6 +57,9 @@ const isDataset = (response, body) => response.ok
   && response.headers.get('content-type')?.startsWith('application/json') && JSON.parse(body).id === DATASET_ID;
 
 const servers = new Servers();
+// Forwarding alone: every request for a path never asked for before (bench/unique-paths.lua).
+const UNIQUE_PATHS = path.join(path.dirname(new URL(import.meta.url).pathname), 'unique-paths.lua');
+const FORWARD_TARGETS = ['serve', 'nginx'];
 
 const MS_PER_UNIT = { us: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
 
@@ -91,14 +94,18 @@ async function mockCall(method, what) {
 // One wrk run, with `upstream`: how many requests reached the mock meanwhile. A proxy
 // that coalesces identical concurrent requests (serve, even at --cache-ttl 0) or caches
 // answers sends fewer than it answers, so its throughput is not that of forwarding.
-async function wrk(target, duration, threads = settings.threads, connections = settings.connections) {
-  const args = [`-t${threads}`, `-c${connections}`, `-d${duration}`, '--latency', url(target)];
+async function wrk(target, duration, threads = settings.threads, connections = settings.connections, unique = false) {
+  const args = [`-t${threads}`, `-c${connections}`, `-d${duration}`, '--latency',
+    ...(unique ? ['-s', UNIQUE_PATHS] : []), url(target)];
   await mockCall('POST', 'reset');
   const pending = run(WRK, args, { maxBuffer: 1 << 20 });
   servers.track(pending.child); // so that an interrupt stops it too
   const { stdout } = await pending.catch((e) => fail(`wrk ${args.join(' ')} failed: ${(e.stderr || e.stdout || e.message).trim()}`));
   const result = parseWrk(stdout);
-  result.upstream = (await mockCall('GET', 'requests'))[PATH] ?? 0;
+  const counts = await mockCall('GET', 'requests');
+  result.upstream = unique
+    ? Object.entries(counts).filter(([p]) => p.startsWith(`${PATH}/imports/`)).reduce((sum, [, n]) => sum + n, 0)
+    : counts[PATH] ?? 0;
   return result;
 }
 
@@ -167,6 +174,21 @@ async function main() {
     }
   }
 
+  // Forwarding alone, with every request for a new path (answered 404 by the mock, so
+  // only socket errors count as failures): what coalescing and caches cannot help with.
+  const forwardRuns = [];
+  for (let round = 1; round <= settings.rounds; round++) {
+    for (const target of FORWARD_TARGETS) {
+      const r = await wrk(target, settings.duration, settings.threads, settings.connections, true);
+      forwardRuns.push({
+        target, round, rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, requests: r.requests, errors: r.socket_errors,
+        upstream: r.upstream, upstream_per_request: round3(r.upstream / r.requests),
+      });
+      console.error(`forwarding round ${round}/${settings.rounds} ${LABELS[target].padEnd(20)} ${r.rps.toFixed(0)} req/s, ${r.upstream} upstream for ${r.requests}`);
+      if (r.socket_errors > 0) failures.push(`${LABELS[target]} forwarding round ${round}: ${r.socket_errors} socket errors`);
+    }
+  }
+
   // Latency without queueing: one connection, one request at a time, so the difference
   // between targets is the time each hop adds (the saturated runs above cannot show it).
   const latencyRuns = [];
@@ -182,9 +204,9 @@ async function main() {
     }
   }
 
-  const medians = (list) => {
+  const medians = (list, targets = TARGETS) => {
     const out = {};
-    for (const target of TARGETS) {
+    for (const target of targets) {
       const mine = list.filter((r) => r.target === target);
       out[target] = Object.fromEntries(['rps', 'p50_ms', 'p99_ms', 'upstream_per_request'].map((k) => [k, round3(median(mine.map((r) => r[k])))]));
     }
@@ -192,6 +214,7 @@ async function main() {
   };
   const summary = medians(runs);
   const latency = medians(latencyRuns);
+  const forwarding = medians(forwardRuns, FORWARD_TARGETS);
   const result = {
     settings: {
       tool: wrkVersion.stdout.split('\n')[0].trim(), threads: settings.threads, connections: settings.connections,
@@ -203,10 +226,14 @@ async function main() {
     versions: { nginx: nginxVersion },
     runs,
     latency_runs: latencyRuns,
+    forwarding_runs: forwardRuns,
     summary,
     latency,
+    forwarding,
     derived: {
       serve_vs_nginx_rps: round2(summary.serve.rps / summary.nginx.rps),
+      // Every request a new path: forwarding alone, nothing shared or kept.
+      serve_vs_nginx_forwarding_rps: round2(forwarding.serve.rps / forwarding.nginx.rps),
       // Both answering from their caches (null before serve had one).
       serve_cache_vs_nginx_cache_rps: summary.serve_cache ? round2(summary.serve_cache.rps / summary.nginx_cache.rps) : null,
       // From the one-connection runs: what each hop adds.
@@ -224,6 +251,7 @@ async function main() {
     console.log(`${LABELS[target].padEnd(22)}${s.rps.toFixed(0).padStart(10)}${s.p50_ms.toFixed(2).padStart(10)}${s.p99_ms.toFixed(2).padStart(10)}${s.upstream_per_request.toFixed(3).padStart(14)}`);
   }
   if (result.derived.serve_cache_vs_nginx_cache_rps !== null) console.log(`with caches: serve/nginx throughput ${result.derived.serve_cache_vs_nginx_cache_rps}`);
+  console.log(`forwarding alone (every path new): serve/nginx throughput ${result.derived.serve_vs_nginx_forwarding_rps}`);
   console.log(`serve/nginx throughput ${result.derived.serve_vs_nginx_rps}; added p99: serve ${result.derived.serve_added_p99_ms} ms, nginx ${result.derived.nginx_added_p99_ms} ms`);
   console.log(`(medians of ${settings.rounds} rounds, wrk -t${settings.threads} -c${settings.connections} -d${settings.duration}; written to ${out})`);
   if (failures.length) process.exitCode = 1;

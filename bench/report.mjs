@@ -20,6 +20,15 @@ try {
 } catch {
   // Reported as not measured.
 }
+// bench/connections.mjs: this run's figures, and those of the proxy before issue #12
+// (measured with the same script on the commit named in the file).
+let connections = null;
+try {
+  connections = load('connections.json');
+} catch {
+  // Reported as not measured.
+}
+const connectionsBefore = JSON.parse(readFileSync(join(ROOT, 'bench/connections-before.json'), 'utf8'));
 // When and at which commit the figures were measured (scripts/bench writes it first), so
 // that regenerating the report after a change to the findings keeps them.
 let meta = null;
@@ -208,6 +217,14 @@ p('', `dataset-proxy / nginx throughput: ${x(d.serve_vs_nginx_rps)}` +
   `time (\`wrk -t1 -c1 -d${proxy.settings.latency_duration}\`, ${proxy.settings.rounds} rounds, medians):`, '',
   '| target | requests/s | p50 | p99 |', '|---|---:|---:|---:|');
 for (const name of names) p(`| ${targetNames[name] ?? name} | ${int(lat[name].rps)} | ${us(lat[name].p50_ms)} | ${us(lat[name].p99_ms)} |`);
+if (proxy.forwarding) {
+  const f = proxy.forwarding;
+  p('', 'Forwarding alone: the same load, but every request for an import no request asked for before',
+    '(`bench/unique-paths.lua`; the upstream answers each with its 404), so nothing can be shared or kept:', '',
+    '| target | requests/s | p50 ms | p99 ms | upstream requests per request |', '|---|---:|---:|---:|---:|');
+  for (const name of Object.keys(f)) p(`| ${targetNames[name] ?? name} | ${int(f[name].rps)} | ${ms(f[name].p50_ms)} | ${ms(f[name].p99_ms)} | ${perRequest(f[name].upstream_per_request)} |`);
+  p('', `dataset-proxy / nginx, forwarding alone: ${x(d.serve_vs_nginx_forwarding_rps)}.`);
+}
 p('', `p99 added over the upstream: dataset-proxy ${us(d.serve_added_p99_ms)}, nginx ${us(d.nginx_added_p99_ms)}.`, '',
   `Goals: ≥ 1.0× nginx's throughput: ${goal('Proxy ≥ 1.0× nginx throughput', d.serve_vs_nginx_rps >= 1, x(d.serve_vs_nginx_rps))};`,
   `≤ 1 ms added p99: ${goal('Proxy ≤ 1 ms added p99 (one connection)', d.serve_added_p99_ms <= 1, us(d.serve_added_p99_ms))}.`, '',
@@ -247,6 +264,36 @@ if (viewers) {
   p('', 'Reproduce: `scripts/bench` (section "Viewers"; `bench/viewers.mjs`).', '');
 } else {
   p('Not measured in this run (no `viewers.json`).', '');
+}
+
+// 8. Connections
+p('## 8. Connections: one hostile client, before and after', '');
+if (connections) {
+  const b = connectionsBefore;
+  const c = connections;
+  const secs = (v, limit) => (v == null ? `still open after ${limit} s` : `closed after ${v.toFixed(1)} s`);
+  const served = (r) => (r.other_client_served ? `served in ${int(r.other_client_ms)} ms` : 'not served within 10 s');
+  const heads = (r) => r.unfinished_heads.map((h) => `${h.head_kib} KiB head: ${h.kib_per_connection} KiB (${h.still_open}/${h.connections} held)`).join('; ');
+  p('`bench/connections.mjs` against `dataset-proxy serve` (release build, loopback, upstream `dataset-proxy mock`).',
+    `"Before" is the proxy before issue #12 (${b.measured_at ?? 'commit 8b969b8'}), measured with the same script and kept in`,
+    '`bench/connections-before.json`; "after" is this run.', '',
+    '| attack | before | after |', '|---|---|---|',
+    `| a connection that never sends a byte | ${secs(b.silent_s, b.limit_s)} | ${secs(c.silent_s, c.limit_s)} |`,
+    `| a request head trickled one byte every 2 s | ${secs(b.trickle_s, b.limit_s)} | ${secs(c.trickle_s, c.limit_s)} |`,
+    `| an idle kept-alive connection | ${secs(b.idle_keepalive_s, b.limit_s)} | ${secs(c.idle_keepalive_s, c.limit_s)} |`,
+    `| ${int(c.flood_sockets)} sockets from one address, open-file limit 1,024: another client's request | ${served(b)} (proxy at ${int(b.proxy_open_files)} open files) | ${served(c)} (proxy at ${int(c.proxy_open_files)} open files) |`,
+    `| memory per unfinished request head (RSS growth ÷ 200 connections) | ${heads(b)} | ${heads(c)} |`,
+    `| SIGTERM while a request is half sent | ${b.exit_after_sigterm_s == null ? 'still running after 30 s' : `exited after ${b.exit_after_sigterm_s.toFixed(1)} s`} | ${c.exit_after_sigterm_s == null ? 'still running after 30 s' : `exited after ${c.exit_after_sigterm_s.toFixed(1)} s`} |`,
+    '');
+  const closed = [c.silent_s, c.trickle_s, c.idle_keepalive_s].every((v) => v != null && v <= 12);
+  p(`Goals: slow and idle connections closed within ~10 s: ${goal('Slow/idle connections closed ≤ 12 s', closed, `${[c.silent_s, c.trickle_s, c.idle_keepalive_s].map((v) => (v == null ? '—' : v.toFixed(1))).join(' / ')} s`)};`,
+    `another client served during a flood: ${goal('Another client served during a 1,100-socket flood', c.other_client_served, served(c))};`,
+    `≤ 64 KiB per unfinished connection: ${goal('≤ 64 KiB per unfinished request head', c.kib_per_unfinished_head <= 64, `${c.kib_per_unfinished_head} KiB`)};`,
+    `SIGTERM ends within the 10 s grace: ${goal('SIGTERM exits within the grace period', c.exit_after_sigterm_s != null && c.exit_after_sigterm_s <= 11, c.exit_after_sigterm_s == null ? 'no' : `${c.exit_after_sigterm_s.toFixed(1)} s`)}.`, '',
+    'The same figures are asserted by `proxy/tests/connections.rs` in `scripts/test`.', '',
+    'Reproduce: `scripts/bench` (section "Connections"; `bench/connections.mjs`).', '');
+} else {
+  p('Not measured in this run (no `connections.json`).', '');
 }
 
 p('## Goals at a glance', '', '| goal | figure | verdict |', '|---|---:|---|', ...goals, '');

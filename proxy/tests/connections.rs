@@ -334,6 +334,8 @@ async fn unfinished_heads_are_bounded_in_size_and_memory() {
 }
 
 /// Before: SIGTERM did not end the process while one client held a half-sent request.
+/// Now a connection with nothing being answered closes at once, and the process ends when
+/// the requests in flight are done (the grace bounds them).
 #[tokio::test]
 async fn sigterm_finishes_in_flight_requests_and_closes_the_rest_within_the_grace() {
     let upstream = FakeUpstream::start().await;
@@ -362,21 +364,53 @@ async fn sigterm_finishes_in_flight_requests_and_closes_the_rest_within_the_grac
         String::from_utf8_lossy(&answer).into_owned()
     });
     tokio::time::sleep(Duration::from_millis(500)).await;
+    let terminated = Instant::now();
     proxy.terminate();
+    // The half-sent request is not being answered: its connection closes at once, while
+    // the request in flight is still running.
+    assert!(
+        closed_within(&mut half, Duration::from_secs(1))
+            .await
+            .is_ok(),
+        "the half-sent request's connection is closed at once"
+    );
     let slow = slow.await.expect("slow task");
     assert!(
         slow.starts_with("HTTP/1.1 200"),
         "in flight, finished: {slow}"
     );
     let exited = proxy.exited_within(Duration::from_secs(8)).await;
-    println!("exited {exited:?} after SIGTERM (grace 5 s) with a half-sent request open");
-    let exited = exited.expect("the process ends within the grace period");
-    assert!(exited <= Duration::from_secs(7), "{exited:?}");
-    assert!(
-        closed_within(&mut half, Duration::from_secs(1))
-            .await
-            .is_ok(),
-        "the half-sent request's connection is closed"
-    );
+    let after = terminated.elapsed();
+    println!("exited {after:?} after SIGTERM (grace 5 s), a request in flight for 2.5 s of it");
+    assert!(exited.is_some(), "the process ends within the grace period");
+    assert!(after <= Duration::from_secs(4), "{after:?}");
     assert!(TcpStream::connect(addr).await.is_err(), "nothing listens");
+}
+
+#[tokio::test]
+async fn the_grace_period_bounds_a_request_that_takes_too_long() {
+    let upstream = FakeUpstream::start().await;
+    let mut proxy = Proxy::start(&upstream.url, None, &["--shutdown-grace", "1"]).await;
+    let addr = proxy.addr;
+    // The fake upstream answers this one after 3 s: longer than the grace.
+    let mut slow = TcpStream::connect(addr).await.expect("connect");
+    slow.write_all(get(addr, &format!("{P}{SLOW}"), false).as_bytes())
+        .await
+        .expect("write");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let terminated = Instant::now();
+    proxy.terminate();
+    let exited = proxy.exited_within(Duration::from_secs(5)).await;
+    let after = terminated.elapsed();
+    println!("exited {after:?} after SIGTERM (grace 1 s), a 3 s request cut");
+    assert!(exited.is_some());
+    assert!(
+        after >= Duration::from_millis(900) && after <= Duration::from_millis(2500),
+        "{after:?}"
+    );
+    assert!(
+        closed_within(&mut slow, Duration::from_secs(1))
+            .await
+            .is_ok()
+    );
 }

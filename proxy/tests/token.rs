@@ -37,3 +37,10 @@ fn the_token_is_read_from_a_file_first_and_then_removed_from_the_environment() {
     let missing = Token::load(None).expect_err("no token anywhere");
     assert!(missing.contains("--token-file"), "{missing}");
 }
+
+#[test]
+fn a_token_too_short_to_be_real_is_refused() {
+    assert!(Token::new("short".to_owned()).is_err());
+    assert!(Token::new("  \n".to_owned()).is_err());
+    assert!(Token::new("a-long-enough-token".to_owned()).is_ok());
+}

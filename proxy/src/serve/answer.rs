@@ -186,7 +186,7 @@ mod tests {
     fn only_the_routes_statuses_pass() {
         for status in PASSED_STATUSES {
             assert!(
-                Answer::check(upstream(status, None, ""), &token("tok")).is_ok(),
+                Answer::check(upstream(status, None, ""), &token("tok_passed")).is_ok(),
                 "{status}"
             );
         }
@@ -194,7 +194,7 @@ mod tests {
             101, 204, 206, 301, 302, 304, 307, 402, 407, 418, 451, 501, 511,
         ] {
             assert_eq!(
-                Answer::check(upstream(status, None, ""), &token("tok")).err(),
+                Answer::check(upstream(status, None, ""), &token("tok_passed")).err(),
                 Some(Rejected::Status(status))
             );
         }

@@ -12,6 +12,7 @@ use std::future::Future;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -21,7 +22,6 @@ use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use ipnet::IpNet;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
@@ -223,6 +223,22 @@ impl Drop for Seat {
     }
 }
 
+/// Counts one request being answered on a connection while it lives.
+struct Busy(Arc<AtomicUsize>);
+
+impl Busy {
+    fn new(count: &Arc<AtomicUsize>) -> Self {
+        count.fetch_add(1, Ordering::AcqRel);
+        Self(Arc::clone(count))
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 /// A connection handed from the acceptor to a worker.
 type Accepted = (std::net::TcpStream, SocketAddr, Seat);
 
@@ -355,7 +371,8 @@ fn run_worker(
         .max_buf_size(HEAD_BUFFER_BYTES)
         .keep_alive(true);
     runtime.block_on(async move {
-        let graceful = GracefulShutdown::new();
+        // Every connection task holds a clone; when all are gone, `all_closed` ends.
+        let (open_tx, mut all_closed) = mpsc::channel::<()>(1);
         loop {
             let (stream, peer, seat) = tokio::select! {
                 accepted = incoming.recv() => match accepted {
@@ -375,27 +392,52 @@ fn run_worker(
             // tails.
             let _ = stream.set_nodelay(true);
             let router = router.clone();
+            let busy = Arc::new(AtomicUsize::new(0));
+            let in_service = Arc::clone(&busy);
             let service =
                 hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
                     request.extensions_mut().insert(ConnectInfo(peer));
-                    router.clone().oneshot(request)
+                    let busy = Busy::new(&in_service);
+                    let router = router.clone();
+                    async move {
+                        let response = router.oneshot(request).await;
+                        drop(busy);
+                        response
+                    }
                 });
-            let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+            let connection = http.serve_connection(TokioIo::new(stream), service);
+            let mut stopped = stopped.clone();
+            let open = open_tx.clone();
             tokio::spawn(async move {
-                if let Err(error) = connection.await {
+                tokio::pin!(connection);
+                let result = tokio::select! {
+                    result = connection.as_mut() => result,
+                    () = async { let _ = stopped.wait_for(|&stop| stop).await; } => {
+                        // A connection with no request being answered (idle, or still
+                        // sending a head) is closed at once; one with a request in flight
+                        // finishes it, then closes.
+                        if busy.load(Ordering::Acquire) == 0 {
+                            Ok(())
+                        } else {
+                            connection.as_mut().graceful_shutdown();
+                            connection.await
+                        }
+                    }
+                };
+                if let Err(error) = result {
                     tracing::debug!(%error, %peer, "connection ended with an error");
                 }
                 drop(seat);
+                drop(open);
             });
         }
-        // Accepting has stopped: in-flight requests may finish, idle connections close.
-        let open = graceful.count();
-        if tokio::time::timeout(limits.shutdown_grace, graceful.shutdown())
+        // Accepting has stopped: in-flight requests may finish, the rest close.
+        drop(open_tx);
+        if tokio::time::timeout(limits.shutdown_grace, all_closed.recv())
             .await
             .is_err()
         {
             tracing::warn!(
-                open,
                 grace_s = limits.shutdown_grace.as_secs_f32(),
                 "shutdown grace period over: closing the remaining connections"
             );

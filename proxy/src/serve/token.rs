@@ -11,6 +11,9 @@ pub const TOKEN_ENV: &str = "PROLIFIC_TOKEN";
 /// from `$CREDENTIALS_DIRECTORY`.
 pub const CREDENTIAL_NAME: &str = "prolific-token";
 
+/// The shortest value accepted as a token.
+pub const MIN_TOKEN_LEN: usize = 8;
+
 /// A Prolific API token. `Debug` prints a placeholder, never the value; there is no
 /// `Display`.
 #[derive(Clone)]
@@ -61,6 +64,14 @@ impl Token {
         let value = value.trim().to_owned();
         if value.is_empty() {
             return Err("the token is empty".to_owned());
+        }
+        // Prolific's tokens are long; a short value is a mistake, and one that would also
+        // turn every answer that happens to contain it into a 502 (see `serve::answer`).
+        if value.len() < MIN_TOKEN_LEN {
+            return Err(format!(
+                "the token is {} characters long: too short to be a Prolific API token",
+                value.len()
+            ));
         }
         if HeaderValue::from_str(&value).is_err() {
             return Err("the token holds characters an HTTP header cannot carry".to_owned());
