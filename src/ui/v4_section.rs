@@ -55,7 +55,10 @@ fn SchemaView(schema: DatasetSchema) -> impl IntoView {
                                     <td><code>{field.key}</code></td>
                                     <td>
                                         <span class="pdm-field-type" data-known=known.to_string()>
-                                            {field.field_type.as_str().to_owned()}
+                                            {match field.field_type.as_str() {
+                                                "" => "—".to_owned(),
+                                                t => t.to_owned(),
+                                            }}
                                         </span>
                                         <span class="pdm-meaning">{field_type_meaning(&field.field_type)}</span>
                                     </td>
@@ -91,8 +94,10 @@ fn row_key(job: &ImportJob) -> RowKey {
     )
 }
 
+/// The imports of a dataset, most recent first, each with a "Details" button that sets
+/// `selected` (V4, and a V3 answer that lists imports anyway).
 #[component]
-fn ImportList(
+pub fn ImportList(
     imports: Signal<Vec<ImportJob>>,
     selected: RwSignal<Option<String>>,
 ) -> impl IntoView {
