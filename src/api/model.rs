@@ -423,7 +423,7 @@ struct RawImport {
     #[serde(default)]
     rejected_count: Loose,
     #[serde(default)]
-    errors: Listed<RawRecordError>,
+    errors: RawRecordErrors,
     #[serde(default)]
     reason: Loose,
     #[serde(default)]
@@ -448,6 +448,86 @@ struct RawRecordError {
     field: Loose,
     #[serde(default)]
     reason: Loose,
+}
+
+/// The `errors` list, read straight into [`RecordError`]s (it can hold thousands: no
+/// intermediate list), with what could not be read; or what came instead of a list.
+enum RawRecordErrors {
+    Got(Vec<RecordError>, Vec<Unreadable>),
+    Odd(Loose),
+}
+
+impl Default for RawRecordErrors {
+    fn default() -> Self {
+        RawRecordErrors::Got(Vec::new(), Vec::new())
+    }
+}
+
+impl<'de> Deserialize<'de> for RawRecordErrors {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = RawRecordErrors;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of record errors")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                let mut p = Problems::default();
+                let mut i = 0usize;
+                while let Some(item) = seq.next_element::<Shaped<RawRecordError>>()? {
+                    match item {
+                        Shaped::Got(raw) => {
+                            let mut inner = Problems::default();
+                            list.push(RecordError {
+                                record_index: raw.record_index.count("record_index", &mut inner),
+                                field: raw.field.text("field", &mut inner),
+                                reason: raw.reason.text("reason", &mut inner),
+                            });
+                            if !inner.list.is_empty() {
+                                p.nest(&format!("errors[{i}]."), &inner.list);
+                            }
+                        }
+                        // A bare string is a reason on its own.
+                        Shaped::Odd(Loose::Text(reason)) => list.push(RecordError {
+                            reason: Some(reason).filter(|r| !r.is_empty()),
+                            ..RecordError::default()
+                        }),
+                        Shaped::Null => {}
+                        Shaped::Odd(odd) => p.note(&format!("errors[{i}]"), odd.raw()),
+                    }
+                    i += 1;
+                }
+                Ok(RawRecordErrors::Got(list, p.list))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(RawRecordErrors::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(RawRecordErrors::Odd(Loose::Nested("{…}")))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(RawRecordErrors::Odd(Loose::Bool(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(RawRecordErrors::Odd(Loose::Int(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok(RawRecordErrors::Odd(Loose::Neg(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(RawRecordErrors::Odd(Loose::Float(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(RawRecordErrors::Odd(Loose::Text(v.to_owned())))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
 }
 
 /// Reads a present key as `Some`, even when its value is `null`.
@@ -793,33 +873,11 @@ impl RawImport {
             other => open(other, "status", p)?,
         };
         let errors = match self.errors {
-            Listed::Got(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.into_iter().enumerate() {
-                    match item {
-                        Shaped::Got(raw) => {
-                            let mut inner = Problems::default();
-                            out.push(RecordError {
-                                record_index: raw.record_index.count("record_index", &mut inner),
-                                field: raw.field.text("field", &mut inner),
-                                reason: raw.reason.text("reason", &mut inner),
-                            });
-                            if !inner.list.is_empty() {
-                                p.nest(&format!("errors[{i}]."), &inner.list);
-                            }
-                        }
-                        // A bare string is a reason on its own.
-                        Shaped::Odd(Loose::Text(reason)) => out.push(RecordError {
-                            reason: Some(reason).filter(|r| !r.is_empty()),
-                            ..RecordError::default()
-                        }),
-                        Shaped::Null => {}
-                        Shaped::Odd(odd) => p.note(&format!("errors[{i}]"), odd.raw()),
-                    }
-                }
-                out
+            RawRecordErrors::Got(list, problems) => {
+                p.list.extend(problems);
+                list
             }
-            Listed::Odd(odd) => {
+            RawRecordErrors::Odd(odd) => {
                 p.note("errors", odd.raw());
                 Vec::new()
             }
