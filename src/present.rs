@@ -120,13 +120,20 @@ pub fn unreadable_line(unreadable: &[Unreadable]) -> Option<String> {
     if n == 0 {
         return None;
     }
-    let named: Vec<String> = unreadable.iter().take(3).map(ToString::to_string).collect();
-    let more = if n > 3 { ", …" } else { "" };
-    Some(format!(
-        "{n} field{} could not be read: {}{more}",
-        if n == 1 { "" } else { "s" },
-        named.join(", ")
-    ))
+    let mut line = format!(
+        "{n} field{} could not be read: ",
+        if n == 1 { "" } else { "s" }
+    );
+    for (i, u) in unreadable.iter().take(3).enumerate() {
+        if i > 0 {
+            line.push_str(", ");
+        }
+        line.push_str(&u.to_string());
+    }
+    if n > 3 {
+        line.push_str(", …");
+    }
+    Some(line)
 }
 
 /// A part of an import's count bar.
@@ -177,11 +184,16 @@ pub fn bar_parts(job: &ImportJob) -> Vec<(BarPart, u64)> {
 
 /// "150 accepted, 5 rejected": what the bar shows, in words.
 pub fn bar_label(parts: &[(BarPart, u64)], format: impl Fn(u64) -> String) -> String {
-    parts
-        .iter()
-        .map(|(part, n)| format!("{} {}", format(*n), part.words().0))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut label = String::new();
+    for (part, n) in parts {
+        if !label.is_empty() {
+            label.push_str(", ");
+        }
+        label.push_str(&format(*n));
+        label.push(' ');
+        label.push_str(part.words().0);
+    }
+    label
 }
 
 /// A timestamp as the browser should read it: the docs say every time is UTC, so one

@@ -602,7 +602,7 @@ fn decode_errors_name_the_json_path() {
         ".",
         "no status: the object itself"
     );
-    assert_eq!(path_of("[1, 2]"), ".", "not an object");
+    assert_eq!(path_of("[1, 2]"), "[0]", "not an object: its first element");
     let pretty = serde_json::to_string_pretty(&serde_json::json!({
         "import_id": "i", "status": "queued", "created_at": "t", "updated_at": "t",
         "errors": [{"record_index": 0}, {"record_index": 1, "field": ["not", "a", "string"]}],
@@ -827,12 +827,11 @@ fn tolerance_bare_processing_answers_and_counts_as_strings() {
 #[test]
 fn tolerance_odd_parts_of_a_dataset_are_noted_not_fatal() {
     let mut body = base_dataset(json!("4"));
-    body["schema"] = json!({"strict": "yes", "fields": {"a": {"type": "text"}, "b": "text", "c": null, "d": {"type": 5}}});
+    body["schema"] = json!({"strict": "yes", "fields": {"a": {"type": "text"}, "c": null, "d": {"type": 5, "label": {"x": 1}}}});
     body["imports"] = json!([
         base_import("queued"),
         {"import_id": "x"},
-        "not an import",
-        {"import_id": "y", "status": "complete", "accepted_count": "many", "errors": {"a": 1}},
+        {"import_id": "y", "status": "complete", "accepted_count": "many", "errors": null},
     ]);
     let d = dataset(body);
     let details = v4(&d);
@@ -842,54 +841,72 @@ fn tolerance_odd_parts_of_a_dataset_are_noted_not_fatal() {
     assert_eq!(keys, ["a", "c", "d"]);
     assert_eq!(schema.fields[1].field_type, FieldType::Other(String::new()));
     assert_eq!(schema.fields[2].field_type, FieldType::Other("5".into()));
+    assert_eq!(schema.fields[2].label, None);
+    // The import without a status is left out; the other keeps what it could read.
     let ids: Vec<_> = details
         .imports
         .iter()
         .map(|j| j.import_id.as_str())
         .collect();
     assert_eq!(ids, ["7c9e6679-7425-40de-944b-e07fc1f90ae7", "y"]);
-    assert_eq!(details.imports[1].unreadable.len(), 2);
+    assert_eq!(details.imports[1].unreadable.len(), 1);
     let paths: Vec<_> = d.unreadable.iter().map(|u| u.path.as_str()).collect();
     assert_eq!(
         paths,
         [
             "imports[1].status",
-            "imports[2]",
-            "imports[3].errors",
-            "imports[3].accepted_count",
-            "schema.fields.b",
+            "imports[2].accepted_count",
+            "schema.fields.d.label",
             "schema.strict",
         ]
     );
-    // Not a list: noted, no imports.
+}
+
+/// Containers keep their documented shape (an object, a list or `null`): only scalar
+/// fields are read leniently, so that the common case stays plain serde. A container of
+/// the wrong type is a decode error naming its path.
+#[test]
+fn tolerance_ends_at_containers_of_the_wrong_type() {
+    let path_of = |body: serde_json::Value| match decode::<Dataset>(body.to_string()) {
+        Err(ClientError::Decode { path, .. }) => path,
+        other => panic!("expected a decode error, got {other:?}"),
+    };
+    let mut body = base_dataset(json!("4"));
+    body["imports"] = json!([base_import("queued"), "not an import"]);
+    assert_eq!(path_of(body), "imports[1]");
+    let mut body = base_dataset(json!("4"));
+    let mut job = base_import("partial");
+    job["errors"] = json!([{"record_index": 1}, "Line 4 is not valid JSON"]);
+    body["imports"] = json!([job]);
+    assert_eq!(path_of(body), "imports[0].errors[1]");
     let mut body = base_dataset(json!("4"));
     body["imports"] = json!("none");
-    let d = dataset(body);
-    assert!(v4(&d).imports.is_empty());
-    assert_eq!(d.unreadable[0].path, "imports");
+    assert_eq!(path_of(body), "imports");
 }
 
 #[test]
-fn tolerance_record_errors_of_odd_shapes() {
+fn tolerance_record_errors_of_odd_values() {
     let mut body = base_import("partial");
     body["errors"] = json!([
-        "Line 4 is not valid JSON",
         {"record_index": "x", "field": 3, "reason": ["a"]},
-        null,
-        7,
+        {"record_index": 2.0, "field": "", "reason": ""},
     ]);
     let job = import(body);
     assert_eq!(job.errors.len(), 2);
+    assert_eq!(job.errors[0].record_index, None);
     assert_eq!(
-        job.errors[0].reason.as_deref(),
-        Some("Line 4 is not valid JSON")
+        job.errors[0].field.as_deref(),
+        Some("3"),
+        "shown as it came"
     );
-    assert_eq!(job.errors[1].field.as_deref(), Some("3"));
+    assert_eq!(job.errors[0].reason, None);
+    assert_eq!(job.errors[1].record_index, Some(2));
+    assert_eq!(
+        (&job.errors[1].field, &job.errors[1].reason),
+        (&None, &None)
+    );
     let paths: Vec<_> = job.unreadable.iter().map(|u| u.path.as_str()).collect();
-    assert_eq!(
-        paths,
-        ["errors[1].record_index", "errors[1].reason", "errors[3]"]
-    );
+    assert_eq!(paths, ["errors[0].record_index", "errors[0].reason"]);
 }
 
 #[test]

@@ -75,15 +75,19 @@ impl ApiError {
     /// one detail. An HTML page, an empty body, or a body with no text in it gives
     /// `None` (the status line says it all).
     pub fn from_body(body: &[u8], content_type: Option<&str>) -> Option<ApiError> {
-        let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-        let text = String::from_utf8_lossy(body);
-        let text = text.trim();
-        if text.is_empty() {
+        let body = body
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(body)
+            .trim_ascii();
+        if body.is_empty() {
             return None;
         }
-        if let Ok(error) = serde_json::from_str::<ApiError>(text) {
+        // From the bytes, as the models are read: one serde_json reader in the bundle.
+        if let Ok(error) = serde_json::from_slice::<ApiError>(body) {
             return (error != ApiError::default()).then_some(error);
         }
+        let text = String::from_utf8_lossy(body);
+        let text = text.trim();
         let html = content_type.is_some_and(|c| c.to_ascii_lowercase().contains("html"))
             || text.starts_with('<');
         (!html).then(|| ApiError {
@@ -95,7 +99,7 @@ impl ApiError {
     /// Whether the body says the account may not use the feature (Prolific answers a
     /// workspace without AI Task Builder datasets this way, usually with a 404).
     pub fn denies_feature(&self) -> bool {
-        let text = self.summary().to_lowercase();
+        let text = self.summary().to_ascii_lowercase();
         text.contains("permission") && text.contains("feature")
     }
 }
@@ -109,9 +113,9 @@ fn clip(text: &str) -> String {
 }
 
 /// Every text (string, number, boolean; `null` as `None`) in a JSON value, with its
-/// path (`error.detail.name[0]`), in document order.
+/// path (`error.detail.name[0]`), in document order, and whether it was a string.
 #[derive(Default)]
-struct Leaves(Vec<(String, Option<String>)>);
+struct Leaves(Vec<(String, Option<String>, bool)>);
 
 /// Walks one JSON value under `prefix`, adding its texts to `out`.
 struct Walk<'a> {
@@ -120,9 +124,11 @@ struct Walk<'a> {
 }
 
 impl Walk<'_> {
-    fn leaf(self, text: Option<String>) {
+    fn leaf(self, text: Option<String>, string: bool) {
         if self.out.0.len() < MAX_LEAVES {
-            self.out.0.push((self.prefix, text.map(|t| clip(&t))));
+            self.out
+                .0
+                .push((self.prefix, text.map(|t| clip(&t)), string));
         }
     }
 }
@@ -140,27 +146,27 @@ impl<'de> serde::de::Visitor<'de> for Walk<'_> {
         f.write_str("any JSON value")
     }
     fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
-        self.leaf(None);
+        self.leaf(None, false);
         Ok(())
     }
     fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<(), E> {
-        self.leaf(Some(v.to_string()));
+        self.leaf(Some(v.to_string()), false);
         Ok(())
     }
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
-        self.leaf(Some(v.to_string()));
+        self.leaf(Some(v.to_string()), false);
         Ok(())
     }
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(), E> {
-        self.leaf(Some(v.to_string()));
+        self.leaf(Some(v.to_string()), false);
         Ok(())
     }
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
-        self.leaf(Some(super::model::decimal(v)));
+        self.leaf(Some(super::model::decimal(v)), false);
         Ok(())
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
-        self.leaf(Some(v.to_owned()));
+        self.leaf(Some(v.to_owned()), true);
         Ok(())
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
@@ -201,14 +207,14 @@ impl Leaves {
         paths.iter().find_map(|p| {
             self.0
                 .iter()
-                .find(|(path, text)| path == p && text.as_deref().is_some_and(|t| !t.is_empty()))
-                .and_then(|(_, text)| text.clone())
+                .find(|(path, text, _)| path == p && text.as_deref().is_some_and(|t| !t.is_empty()))
+                .and_then(|(_, text, _)| text.clone())
         })
     }
 
     /// The leaves under `base` (itself included), with the rest of their paths.
     fn under<'a>(&'a self, base: &'a str) -> impl Iterator<Item = (&'a str, &'a Option<String>)> {
-        self.0.iter().filter_map(move |(path, text)| {
+        self.0.iter().filter_map(move |(path, text, _)| {
             let rest = if base.is_empty() {
                 Some(path.as_str())
             } else {
@@ -244,11 +250,10 @@ impl Leaves {
                         _ => items.push((element.to_owned(), vec![(inner, text)])),
                     }
                 }
-                let list: Vec<String> = items
-                    .into_iter()
-                    .take(MAX_ERROR_ITEMS)
-                    .map(|(_, parts)| element_text(&parts))
-                    .collect();
+                let mut list = Vec::with_capacity(items.len().min(MAX_ERROR_ITEMS));
+                for (_, parts) in items.iter().take(MAX_ERROR_ITEMS) {
+                    list.push(element_text(parts));
+                }
                 (!list.is_empty()).then_some(ErrorDetail::List(list))
             }
             Some(_) => {
@@ -283,27 +288,34 @@ fn element_text(parts: &[(&str, &str)]) -> String {
             .find_map(|k| parts.iter().find(|(p, _)| p == k).map(|(_, t)| *t))
     };
     let message = find(&MESSAGE_KEYS).map(str::to_owned).unwrap_or_else(|| {
-        parts
-            .iter()
-            .map(|(p, t)| {
-                if p.is_empty() {
-                    (*t).to_owned()
-                } else {
-                    format!("{p}: {t}")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+        // No message key: every text of the element, with its key.
+        let mut all = String::new();
+        for (p, t) in parts {
+            if !all.is_empty() {
+                all.push_str(", ");
+            }
+            if !p.is_empty() {
+                all.push_str(p);
+                all.push_str(": ");
+            }
+            all.push_str(t);
+        }
+        all
     });
-    let place: Vec<&str> = parts
+    let mut place = String::new();
+    for (_, t) in parts
         .iter()
         .filter(|(p, _)| p.starts_with("loc[") || *p == "field")
-        .map(|(_, t)| *t)
-        .collect();
+    {
+        if !place.is_empty() {
+            place.push('.');
+        }
+        place.push_str(t);
+    }
     if place.is_empty() {
         message
     } else {
-        format!("{}: {message}", place.join("."))
+        format!("{place}: {message}")
     }
 }
 
@@ -341,9 +353,8 @@ impl<'de> Deserialize<'de> for ApiError {
             let texts: Vec<String> = leaves
                 .0
                 .iter()
-                .filter(|(path, _)| !path.ends_with("traceback"))
-                .filter_map(|(_, text)| text.clone())
-                .filter(|t| t.parse::<f64>().is_err() && t != "true" && t != "false")
+                .filter(|(path, _, string)| *string && !path.ends_with("traceback"))
+                .filter_map(|(_, text, _)| text.clone())
                 .take(MAX_ERROR_ITEMS)
                 .collect();
             error.detail = match texts.len() {

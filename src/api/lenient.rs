@@ -110,10 +110,12 @@ impl Problems {
 
     /// Adds the problems of a part (an import, a record), their paths under `prefix`.
     pub fn nest(&mut self, prefix: &str, inner: &[Unreadable]) {
-        self.list.extend(inner.iter().map(|u| Unreadable {
-            path: format!("{prefix}{}", u.path),
-            raw: u.raw.clone(),
-        }));
+        for u in inner {
+            self.list.push(Unreadable {
+                path: format!("{prefix}{}", u.path),
+                raw: u.raw.clone(),
+            });
+        }
     }
 }
 

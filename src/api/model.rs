@@ -358,6 +358,8 @@ impl RecordError {
 
 #[derive(Deserialize)]
 struct RawDataset {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
     #[serde(default)]
     id: Loose,
     #[serde(default)]
@@ -381,9 +383,9 @@ struct RawDataset {
     // `Some` when the key is present, even as `null`: a `schema` or `imports` key is
     // what tells a V4 answer that does not state its version.
     #[serde(default, deserialize_with = "present")]
-    schema: Option<Shaped<RawSchema>>,
+    schema: Option<Option<RawSchema>>,
     #[serde(default, deserialize_with = "present")]
-    imports: Option<Listed<RawImport>>,
+    imports: Option<Option<Vec<RawImport>>>,
 }
 
 #[derive(Deserialize)]
@@ -391,7 +393,7 @@ struct RawSchema {
     #[serde(default)]
     strict: Loose,
     #[serde(default)]
-    fields: Shaped<RawFields>,
+    fields: Option<RawFields>,
 }
 
 #[derive(Deserialize)]
@@ -404,6 +406,8 @@ struct RawField {
 
 #[derive(Deserialize, Default)]
 struct RawImport {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
     #[serde(default)]
     dataset_id: Loose,
     #[serde(default)]
@@ -451,17 +455,9 @@ struct RawRecordError {
 }
 
 /// The `errors` list, read straight into [`RecordError`]s (it can hold thousands: no
-/// intermediate list), with what could not be read; or what came instead of a list.
-enum RawRecordErrors {
-    Got(Vec<RecordError>, Vec<Unreadable>),
-    Odd(Loose),
-}
-
-impl Default for RawRecordErrors {
-    fn default() -> Self {
-        RawRecordErrors::Got(Vec::new(), Vec::new())
-    }
-}
+/// intermediate list), with what could not be read; `null` is an empty list.
+#[derive(Default)]
+struct RawRecordErrors(Vec<RecordError>, Vec<Unreadable>);
 
 impl<'de> Deserialize<'de> for RawRecordErrors {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -474,59 +470,39 @@ impl<'de> Deserialize<'de> for RawRecordErrors {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
                 let mut p = Problems::default();
-                let mut i = 0usize;
-                while let Some(item) = seq.next_element::<Shaped<RawRecordError>>()? {
-                    match item {
-                        Shaped::Got(raw) => {
-                            let mut inner = Problems::default();
-                            list.push(RecordError {
-                                record_index: raw.record_index.count("record_index", &mut inner),
-                                field: raw.field.text("field", &mut inner),
-                                reason: raw.reason.text("reason", &mut inner),
-                            });
-                            if !inner.list.is_empty() {
-                                p.nest(&format!("errors[{i}]."), &inner.list);
-                            }
-                        }
-                        // A bare string is a reason on its own.
-                        Shaped::Odd(Loose::Text(reason)) => list.push(RecordError {
-                            reason: Some(reason).filter(|r| !r.is_empty()),
-                            ..RecordError::default()
-                        }),
-                        Shaped::Null => {}
-                        Shaped::Odd(odd) => p.note(&format!("errors[{i}]"), odd.raw()),
+                while let Some(raw) = seq.next_element::<RawRecordError>()? {
+                    let mut inner = Problems::default();
+                    list.push(RecordError {
+                        record_index: raw.record_index.count("record_index", &mut inner),
+                        field: raw.field.text("field", &mut inner),
+                        reason: raw.reason.text("reason", &mut inner),
+                    });
+                    if !inner.list.is_empty() {
+                        p.nest(&format!("errors[{}].", list.len() - 1), &inner.list);
                     }
-                    i += 1;
                 }
-                Ok(RawRecordErrors::Got(list, p.list))
+                Ok(RawRecordErrors(list, p.list))
             }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
                 Ok(RawRecordErrors::default())
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                while map
-                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
-                    .is_some()
-                {}
-                Ok(RawRecordErrors::Odd(Loose::Nested("{…}")))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(RawRecordErrors::Odd(Loose::Bool(v)))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(RawRecordErrors::Odd(Loose::Int(v)))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(RawRecordErrors::Odd(Loose::Neg(v)))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(RawRecordErrors::Odd(Loose::Float(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(RawRecordErrors::Odd(Loose::Text(v.to_owned())))
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_seq(self)
             }
         }
-        d.deserialize_any(Visit)
+        d.deserialize_option(Visit)
+    }
+}
+
+/// Refuses a list where an object is expected: serde's derive reads a struct from a
+/// list too (positionally), and this field, first in order, fails whatever the first
+/// element is. In an object its key (a NUL character) is never sent, so it is absent.
+#[derive(Default)]
+struct ObjectOnly;
+
+impl<'de> Deserialize<'de> for ObjectOnly {
+    fn deserialize<D: Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        Err(de::Error::custom("expected a JSON object, not a list"))
     }
 }
 
@@ -535,113 +511,8 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     T::deserialize(d).map(Some)
 }
 
-/// A value that should be an object: `null`, the object, or what came instead.
-#[derive(Default)]
-enum Shaped<T> {
-    #[default]
-    Null,
-    Got(T),
-    Odd(Loose),
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Shaped<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visit<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for Visit<T> {
-            type Value = Shaped<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Shaped::Got)
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Shaped::Null)
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(Shaped::Odd(Loose::Bool(v)))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(Shaped::Odd(Loose::Int(v)))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(Shaped::Odd(Loose::Neg(v)))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(Shaped::Odd(Loose::Float(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Shaped::Odd(Loose::Text(v.to_owned())))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
-                Ok(Shaped::Odd(Loose::Nested("[…]")))
-            }
-        }
-        d.deserialize_any(Visit(std::marker::PhantomData))
-    }
-}
-
-/// A value that should be a list of objects: each element `Shaped`, or what came
-/// instead of the list (`null` is an empty list).
-enum Listed<T> {
-    Got(Vec<Shaped<T>>),
-    Odd(Loose),
-}
-
-impl<T> Default for Listed<T> {
-    fn default() -> Self {
-        Listed::Got(Vec::new())
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Listed<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visit<T>(std::marker::PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for Visit<T> {
-            type Value = Listed<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a list")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(Listed::Got(items))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Listed::Got(Vec::new()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                while map
-                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
-                    .is_some()
-                {}
-                Ok(Listed::Odd(Loose::Nested("{…}")))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-                Ok(Listed::Odd(Loose::Bool(v)))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(Listed::Odd(Loose::Int(v)))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(Listed::Odd(Loose::Neg(v)))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                Ok(Listed::Odd(Loose::Float(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Listed::Odd(Loose::Text(v.to_owned())))
-            }
-        }
-        d.deserialize_any(Visit(std::marker::PhantomData))
-    }
-}
-
-/// The `fields` map, in the order sent.
-struct RawFields(Vec<(String, Shaped<RawField>)>);
+/// The `fields` map, in the order sent (a field sent as `null` has no type).
+struct RawFields(Vec<(String, Option<RawField>)>);
 
 impl<'de> Deserialize<'de> for RawFields {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -663,24 +534,9 @@ impl<'de> Deserialize<'de> for RawFields {
     }
 }
 
-/// Reads only a JSON object into `T` (serde's derive would take a list too).
-fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
-    struct Visit<T>(std::marker::PhantomData<T>);
-    impl<'de, T: Deserialize<'de>> Visitor<'de> for Visit<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a JSON object")
-        }
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-            T::deserialize(de::value::MapAccessDeserializer::new(map))
-        }
-    }
-    d.deserialize_map(Visit(std::marker::PhantomData))
-}
-
 impl<'de> Deserialize<'de> for Dataset {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw: RawDataset = object(d)?;
+        let raw = RawDataset::deserialize(d)?;
         let mut problems = Problems::default();
         let dataset = raw.into_dataset(&mut problems);
         if dataset.id.is_empty() && dataset.name.is_empty() {
@@ -697,7 +553,7 @@ impl<'de> Deserialize<'de> for Dataset {
 
 impl<'de> Deserialize<'de> for ImportJob {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw: RawImport = object(d)?;
+        let raw = RawImport::deserialize(d)?;
         let mut problems = Problems::default();
         let job = raw
             .into_job(&mut problems)
@@ -750,19 +606,9 @@ impl RawDataset {
             // No version, or one this crate does not know: V4-only keys decide.
             _ => self.schema.is_some() || self.imports.is_some(),
         };
-        let imports = match self.imports {
-            Some(list) => imports(list, p),
-            None => Vec::new(),
-        };
+        let imports = imports(self.imports.flatten().unwrap_or_default(), p);
         let details = if v4 {
-            let schema = match self.schema {
-                Some(Shaped::Got(schema)) => Some(schema.into_schema(p)),
-                Some(Shaped::Odd(odd)) => {
-                    p.note("schema", odd.raw());
-                    None
-                }
-                _ => None,
-            };
+            let schema = self.schema.flatten().map(|schema| schema.into_schema(p));
             DatasetDetails::V4(V4Details { schema, imports })
         } else {
             DatasetDetails::V3(V3Details {
@@ -788,33 +634,19 @@ impl RawDataset {
     }
 }
 
-/// The imports a dataset lists; one that cannot be read (no status, not an object) is
-/// left out and noted.
-fn imports(list: Listed<RawImport>, p: &mut Problems) -> Vec<ImportJob> {
-    let items = match list {
-        Listed::Got(items) => items,
-        Listed::Odd(odd) => {
-            p.note("imports", odd.raw());
-            return Vec::new();
-        }
-    };
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
-        match item {
-            Shaped::Got(raw) => {
-                let mut inner = Problems::default();
-                let status = raw.status.raw();
-                match raw.into_job(&mut inner) {
-                    Some(mut job) => {
-                        p.nest(&format!("imports[{i}]."), &inner.list);
-                        job.unreadable = inner.list;
-                        out.push(job);
-                    }
-                    None => p.note(&format!("imports[{i}].status"), status),
-                }
+/// The imports a dataset lists; one without a status is left out and noted.
+fn imports(list: Vec<RawImport>, p: &mut Problems) -> Vec<ImportJob> {
+    let mut out = Vec::with_capacity(list.len());
+    for (i, raw) in list.into_iter().enumerate() {
+        let mut inner = Problems::default();
+        let status = raw.status.raw();
+        match raw.into_job(&mut inner) {
+            Some(mut job) => {
+                p.nest(&format!("imports[{i}]."), &inner.list);
+                job.unreadable = inner.list;
+                out.push(job);
             }
-            Shaped::Null => p.note(&format!("imports[{i}]"), "null".to_owned()),
-            Shaped::Odd(odd) => p.note(&format!("imports[{i}]"), odd.raw()),
+            None => p.note(&format!("imports[{i}].status"), status),
         }
     }
     out
@@ -822,41 +654,26 @@ fn imports(list: Listed<RawImport>, p: &mut Problems) -> Vec<ImportJob> {
 
 impl RawSchema {
     fn into_schema(self, p: &mut Problems) -> DatasetSchema {
-        let fields = match self.fields {
-            Shaped::Got(RawFields(fields)) => fields
+        let fields = self.fields.map_or_else(Vec::new, |RawFields(fields)| {
+            fields
                 .into_iter()
-                .filter_map(|(key, body)| match body {
-                    Shaped::Got(field) => {
-                        let path = |name: &str| format!("schema.fields.{key}.{name}");
-                        let field_type = match field.field_type {
-                            Loose::Null => FieldType::Other(String::new()),
-                            other => open(other, &path("type"), p)
-                                .unwrap_or_else(|| FieldType::Other(String::new())),
-                        };
-                        let label = field.label.text(&path("label"), p);
-                        Some(SchemaField {
-                            key,
-                            field_type,
-                            label,
-                        })
-                    }
-                    Shaped::Null => Some(SchemaField {
+                .map(|(key, field)| {
+                    let (field_type, label) = match field {
+                        Some(field) => {
+                            let path = |name: &str| format!("schema.fields.{key}.{name}");
+                            let field_type = open(field.field_type, &path("type"), p);
+                            (field_type, field.label.text(&path("label"), p))
+                        }
+                        None => (None, None),
+                    };
+                    SchemaField {
                         key,
-                        field_type: FieldType::Other(String::new()),
-                        label: None,
-                    }),
-                    Shaped::Odd(odd) => {
-                        p.note(&format!("schema.fields.{key}"), odd.raw());
-                        None
+                        field_type: field_type.unwrap_or_else(|| FieldType::Other(String::new())),
+                        label,
                     }
                 })
-                .collect(),
-            Shaped::Null => Vec::new(),
-            Shaped::Odd(odd) => {
-                p.note("schema.fields", odd.raw());
-                Vec::new()
-            }
-        };
+                .collect()
+        });
         DatasetSchema {
             strict: self.strict.flag("schema.strict", p),
             fields,
@@ -872,16 +689,8 @@ impl RawImport {
             Loose::Text(s) if s.is_empty() => return None,
             other => open(other, "status", p)?,
         };
-        let errors = match self.errors {
-            RawRecordErrors::Got(list, problems) => {
-                p.list.extend(problems);
-                list
-            }
-            RawRecordErrors::Odd(odd) => {
-                p.note("errors", odd.raw());
-                Vec::new()
-            }
-        };
+        let RawRecordErrors(errors, problems) = self.errors;
+        p.list.extend(problems);
         Some(ImportJob {
             import_id: self.import_id.text("import_id", p).unwrap_or_default(),
             dataset_id: self.dataset_id.text("dataset_id", p),

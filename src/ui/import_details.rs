@@ -10,7 +10,9 @@ use super::format::number;
 use super::record_table::RecordTable;
 use super::time::Timestamp;
 use crate::api::{ImportJob, ImportStatus};
-use crate::present::{bar_label, bar_parts, import_advice, partial_view_note, unreadable_line};
+use crate::present::{
+    BarPart, bar_label, bar_parts, import_advice, partial_view_note, unreadable_line,
+};
 
 /// Details of `job`, which belongs to `dataset_id`.
 #[component]
@@ -95,12 +97,22 @@ fn CountBar(job: ImportJob) -> impl IntoView {
         format!("width: {}.{:02}%", hundredths / 100, hundredths % 100)
     };
     let label = bar_label(&parts, number);
+    // Always three spans (one view shape): new or accepted, duplicates, rejected; a part
+    // that is not known has no width and no `data-part`.
+    let slot = |wanted: &[BarPart]| {
+        parts
+            .iter()
+            .find(|(part, _)| wanted.contains(part))
+            .map_or((None, pct(0)), |(part, n)| (Some(part.words().0), pct(*n)))
+    };
+    let (first, first_width) = slot(&[BarPart::New, BarPart::Accepted]);
+    let (dup, dup_width) = slot(&[BarPart::Duplicates]);
+    let (rej, rej_width) = slot(&[BarPart::Rejected]);
     view! {
         <div class="pdm-bar" role="img" aria-label=label.clone() title=label>
-            {parts.into_iter().map(|(part, n)| {
-                let (word, class) = part.words();
-                view! { <span class=format!("pdm-bar-{class}") data-part=word style=pct(n)></span> }
-            }).collect_view()}
+            <span class="pdm-bar-new" data-part=first style=first_width></span>
+            <span class="pdm-bar-dup" data-part=dup style=dup_width></span>
+            <span class="pdm-bar-rej" data-part=rej style=rej_width></span>
         </div>
     }
     .into_any()

@@ -32,9 +32,7 @@ pub fn V3Section(
                 <div><dt>"File"</dt><dd>{details.filename.unwrap_or_else(|| "—".to_owned())}</dd></div>
                 <div><dt>"Predetermined grouping"</dt><dd>{grouping}</dd></div>
             </dl>
-            {move || imports.with(|list| !list.is_empty()).then(|| view! {
-                <ImportList imports=imports selected=selected/>
-            })}
+            <ImportList imports=imports selected=selected quiet_when_empty=true/>
         </section>
     }
 }

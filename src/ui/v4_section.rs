@@ -95,11 +95,13 @@ fn row_key(job: &ImportJob) -> RowKey {
 }
 
 /// The imports of a dataset, most recent first, each with a "Details" button that sets
-/// `selected` (V4, and a V3 answer that lists imports anyway).
+/// `selected` (V4, and a V3 answer that lists imports anyway); with none, "No imports
+/// yet." unless `quiet_when_empty`.
 #[component]
 pub fn ImportList(
     imports: Signal<Vec<ImportJob>>,
     selected: RwSignal<Option<String>>,
+    #[prop(optional)] quiet_when_empty: bool,
 ) -> impl IntoView {
     let count = |n: Option<u64>| n.map(number).unwrap_or_else(|| "—".to_owned());
     let row = move |job: ImportJob| {
@@ -129,7 +131,7 @@ pub fn ImportList(
     view! {
         <Show
             when=move || imports.with(|list| !list.is_empty())
-            fallback=|| view! { <p class="pdm-note">"No imports yet."</p> }
+            fallback=move || (!quiet_when_empty).then(|| view! { <p class="pdm-note">"No imports yet."</p> })
         >
             <div class="pdm-imports">
                 <h3>"Imports"</h3>
