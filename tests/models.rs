@@ -998,6 +998,7 @@ fn every_error_body_is_shown_in_its_own_words() {
             "e02",
             vec![
                 "Invalid schema",
+                "The schema is not valid.",
                 "schema.fields.clip: Unknown field type",
                 "body.name: Field required",
             ],
