@@ -1,7 +1,7 @@
 //! How model values are shown: words, tones and icons for statuses, one-line meanings
 //! for field types. Plain Rust, so the wording is tested natively.
 
-use crate::api::{DatasetStatus, FieldType, ImportStatus};
+use crate::api::{DatasetStatus, FieldType, ImportJob, ImportStatus, Unreadable};
 
 /// The colour family of a badge (always paired with an icon and words).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,17 +98,122 @@ pub fn field_type_meaning(field_type: &FieldType) -> &'static str {
         FieldType::VideoUrl => "URL of a video shown to participants",
         FieldType::Metadata => "Kept in exports, never shown to participants",
         FieldType::TaskGroupId => "Rows with the same value go to the same participant",
+        FieldType::Other(raw) if raw.is_empty() => "No type was given",
         FieldType::Other(_) => "A field type this widget does not know yet",
     }
 }
 
-/// One line on what schema strictness means.
-pub fn strictness_meaning(strict: bool) -> &'static str {
-    if strict {
-        "Strict: records missing any schema field are rejected."
-    } else {
-        "Lenient: missing fields are allowed and treated as absent."
+/// One line on what schema strictness means (`None`: the API did not say).
+pub fn strictness_meaning(strict: Option<bool>) -> &'static str {
+    match strict {
+        Some(true) => "Strict: records missing any schema field are rejected.",
+        Some(false) => "Lenient: missing fields are allowed and treated as absent.",
+        None => "Strictness not stated by the API.",
     }
+}
+
+/// The one quiet line saying what could not be read (`None` when everything was):
+/// "1 field could not be read: `total_datapoint_count` = "abc"". At most three are
+/// named; the developer console has them all.
+pub fn unreadable_line(unreadable: &[Unreadable]) -> Option<String> {
+    let n = unreadable.len();
+    if n == 0 {
+        return None;
+    }
+    let mut line = format!(
+        "{n} field{} could not be read: ",
+        if n == 1 { "" } else { "s" }
+    );
+    for (i, u) in unreadable.iter().take(3).enumerate() {
+        if i > 0 {
+            line.push_str(", ");
+        }
+        line.push_str(&u.to_string());
+    }
+    if n > 3 {
+        line.push_str(", …");
+    }
+    Some(line)
+}
+
+/// A part of an import's count bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarPart {
+    /// Accepted records that were new.
+    New,
+    /// Accepted records, when how many were duplicates is not known.
+    Accepted,
+    /// Accepted records that were duplicates.
+    Duplicates,
+    /// Rejected records.
+    Rejected,
+}
+
+impl BarPart {
+    /// The word for the part, and its CSS class suffix (`pdm-bar-…`).
+    pub fn words(self) -> (&'static str, &'static str) {
+        match self {
+            BarPart::New => ("new", "new"),
+            BarPart::Accepted => ("accepted", "new"),
+            BarPart::Duplicates => ("duplicates", "dup"),
+            BarPart::Rejected => ("rejected", "rej"),
+        }
+    }
+}
+
+/// The parts of an import's count bar, from what is known only: an absent count is
+/// unknown, not zero. With duplicates unknown the accepted records are one part.
+pub fn bar_parts(job: &ImportJob) -> Vec<(BarPart, u64)> {
+    let mut parts = Vec::with_capacity(3);
+    match (job.accepted_count, job.duplicates()) {
+        (Some(accepted), None) => parts.push((BarPart::Accepted, accepted)),
+        (accepted, duplicates) => {
+            if let Some(new) = job.newly_written().or(accepted) {
+                parts.push((BarPart::New, new));
+            }
+            if let Some(duplicates) = duplicates {
+                parts.push((BarPart::Duplicates, duplicates));
+            }
+        }
+    }
+    if let Some(rejected) = job.rejected() {
+        parts.push((BarPart::Rejected, rejected));
+    }
+    parts
+}
+
+/// "150 accepted, 5 rejected": what the bar shows, in words.
+pub fn bar_label(parts: &[(BarPart, u64)], format: impl Fn(u64) -> String) -> String {
+    let mut label = String::new();
+    for (part, n) in parts {
+        if !label.is_empty() {
+            label.push_str(", ");
+        }
+        label.push_str(&format(*n));
+        label.push(' ');
+        label.push_str(part.words().0);
+    }
+    label
+}
+
+/// A timestamp as the browser should read it: the docs say every time is UTC, so one
+/// with no zone (`2024-01-15T09:30:00`, or with a space for the `T`) gets a `Z`; one
+/// with a zone or an offset, and a date alone, are left as they are.
+pub fn as_utc(iso: &str) -> String {
+    let iso = iso.trim();
+    let Some(t) = iso.find(['T', 't', ' ']).filter(|&t| t >= 8) else {
+        return iso.to_owned();
+    };
+    let time = &iso[t + 1..];
+    let zoned = time.ends_with(['Z', 'z']) || time.contains(['+', '-']);
+    let mut out = String::with_capacity(iso.len() + 1);
+    out.push_str(&iso[..t]);
+    out.push('T');
+    out.push_str(time);
+    if !zoned {
+        out.push('Z');
+    }
+    out
 }
 
 /// What a person should do about a status, when there is something to do.

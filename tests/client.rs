@@ -162,7 +162,56 @@ async fn a_body_of_the_wrong_shape_names_the_failing_path() {
     let ClientError::Decode { path, .. } = &err else {
         panic!("expected a decode error, got {err:?}");
     };
-    assert_eq!(path, "imports[0].status");
+    // The dataset is wrapped in an envelope: the top level has neither `id` nor `name`.
+    assert_eq!(path, ".");
+}
+
+#[wasm_bindgen_test]
+async fn an_import_without_ids_gets_the_ids_asked_for() {
+    let dataset = "c1100000-0000-4000-8000-000000000001";
+    let import = "c1100000-0000-4000-8000-000000000011";
+    let job = client()
+        .import_job(&id(dataset), &import_id(import))
+        .await
+        .expect("import");
+    assert_eq!(job.import_id, import);
+    assert_eq!(job.dataset_id.as_deref(), Some(dataset));
+    assert_eq!(job.status, ImportStatus::Partial);
+}
+
+#[wasm_bindgen_test]
+async fn a_plain_text_error_body_is_read_and_an_html_one_is_not() {
+    let err = client()
+        .dataset(&id("e4000000-0000-4000-8000-000000000e09"))
+        .await
+        .expect_err("503");
+    let ClientError::Http {
+        status: 503,
+        body: Some(body),
+        ..
+    } = &err
+    else {
+        panic!("expected a 503 with a body, got {err:?}");
+    };
+    assert_eq!(
+        body.detail,
+        Some(ErrorDetail::Text(
+            "Service temporarily unavailable <b>maintenance</b> until 18:00 UTC".into()
+        ))
+    );
+    reset_mock().await;
+    let err = client().dataset(&id(FLAKY)).await.expect_err("502");
+    assert!(
+        matches!(
+            err,
+            ClientError::Http {
+                status: 502,
+                body: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[wasm_bindgen_test]

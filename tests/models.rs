@@ -215,7 +215,7 @@ fn v4_with_schema_keeps_field_order_types_and_labels() {
     let d: Dataset = decode(text).expect("decodes");
     let v4 = v4(&d);
     let schema = v4.schema.as_ref().expect("schema");
-    assert!(schema.strict);
+    assert_eq!(schema.strict, Some(true));
     let keys: Vec<_> = schema.fields.iter().map(|f| f.key.as_str()).collect();
     assert_eq!(
         keys,
@@ -268,7 +268,7 @@ fn schema_with_200_fields() {
     let schema = v4(&d).schema.clone().expect("schema");
     assert_eq!(schema.fields.len(), 200);
     assert_eq!(schema.fields[199].key, "field_199");
-    assert!(!schema.strict);
+    assert_eq!(schema.strict, Some(false));
 }
 
 #[test]
@@ -410,9 +410,12 @@ fn unknown_extra_fields_are_ignored() {
 
 #[test]
 fn wrong_shape_reports_the_json_path() {
+    // Broken JSON is still a decode error, named where it breaks.
     let mut body = base_dataset(json!("4"));
-    body["imports"] = json!([base_import("queued"), {"import_id": "x", "status": 42}]);
-    let err = decode::<Dataset>(&body.to_string()).expect_err("must fail");
+    body["imports"] = json!([base_import("queued"), {"import_id": "x", "status": "queued"}]);
+    let text = body.to_string();
+    let cut = text.rfind("\"queued\"").expect("second status");
+    let err = decode::<Dataset>(&text[..cut + 4]).expect_err("must fail");
     match err {
         ClientError::Decode { path, .. } => assert_eq!(path, "imports[1].status"),
         other => panic!("expected a decode error, got {other:?}"),
@@ -431,8 +434,24 @@ fn wrong_shape_reports_the_json_path() {
 
 #[test]
 fn required_fields_are_required() {
+    // A dataset needs an `id` or a `name`; an import needs a `status`.
     assert!(decode::<Dataset>("{}").is_err());
+    assert!(decode::<Dataset>(r#"{"id": null, "name": "", "schema_version": "4"}"#).is_err());
+    assert!(decode::<Dataset>(r#"{"id": {"a": 1}, "name": [1]}"#).is_err());
     assert!(decode::<ImportJob>(r#"{"import_id": "x"}"#).is_err());
+    assert!(decode::<ImportJob>(r#"{"import_id": "x", "status": null}"#).is_err());
+    assert!(decode::<ImportJob>(r#"{"import_id": "x", "status": ""}"#).is_err());
+    assert!(decode::<ImportJob>(r#"{"import_id": "x", "status": {"a": 1}}"#).is_err());
+    // Not an object at all.
+    for body in ["[]", "\"text\"", "42", "null", "true"] {
+        assert!(decode::<Dataset>(body).is_err(), "{body}");
+        assert!(decode::<ImportJob>(body).is_err(), "{body}");
+    }
+    // Either one is enough for a dataset.
+    let d: Dataset = decode(r#"{"name": "Only a name"}"#).expect("name alone");
+    assert_eq!((d.id.as_str(), d.name.as_str()), ("", "Only a name"));
+    let d: Dataset = decode(r#"{"id": "abc"}"#).expect("id alone");
+    assert_eq!((d.id.as_str(), d.name.as_str()), ("abc", ""));
 }
 
 #[test]
@@ -508,14 +527,21 @@ fn error_body_with_odd_detail_keeps_the_rest() {
         "status": 500, "error_code": 1, "title": "Oops", "detail": 42
     }}))
     .expect("decodes");
-    assert_eq!(e.detail, None);
-    assert_eq!(e.summary(), "Oops");
+    // A number is shown as it came.
+    assert_eq!(e.detail, Some(ErrorDetail::Text("42".into())));
+    assert_eq!(e.summary(), "Oops — 42");
 }
 
 #[test]
-fn a_body_that_is_no_error_shape_is_refused() {
-    assert!(serde_json::from_value::<ApiError>(json!({"id": "x"})).is_err());
-    assert!(serde_json::from_value::<ApiError>(json!([1])).is_err());
+fn any_json_is_read_for_its_text() {
+    let e: ApiError = serde_json::from_value(json!({"id": "x"})).expect("decodes");
+    assert_eq!(e.summary(), "x");
+    let e: ApiError = serde_json::from_value(json!([1])).expect("decodes");
+    assert_eq!(
+        e.summary(),
+        "",
+        "no text in it: the status line says it all"
+    );
 }
 
 #[test]
@@ -543,8 +569,9 @@ fn retry_after_seconds_and_http_date() {
     );
 }
 
-/// The path of a decode failure, wherever it is: nested, missing, in a pretty-printed
-/// body, after strings holding quotes, commas and brackets.
+/// The path of a decode failure, wherever it is: nested, in a pretty-printed body,
+/// after strings holding quotes, commas and brackets. Values of the wrong type are no
+/// longer failures (see `tolerance_*`), so these are broken documents.
 #[test]
 fn decode_errors_name_the_json_path() {
     let path_of = |json: &str| match decode::<ImportJob>(json) {
@@ -554,40 +581,35 @@ fn decode_errors_name_the_json_path() {
     let job = |extra: &str| {
         format!(
             r#"{{"import_id": "i", "dataset_id": "d", "status": "partial", "filename": "a \"b\", [c]{{",
-                "created_at": "2024-01-15T09:30:00Z", "updated_at": "2024-01-15T10:00:00Z"{extra}}}"#
+                "created_at": "2024-01-15T09:30:00Z", "updated_at": "2024-01-15T10:00:00Z"{extra}"#
         )
     };
     assert_eq!(
         path_of(&job(
-            r#", "errors": [{"record_index": 1}, {"record_index": "x"}]"#
+            r#", "errors": [{"record_index": 1}, {"record_index": 2x"#
         )),
         "errors[1].record_index"
     );
     assert_eq!(
         path_of(&job(
-            r#", "errors": [{"field": "a,b", "reason": "]}"}, {"reason": 7}]"#
+            r#", "errors": [{"field": "a,b", "reason": "]}"}, {"reason": tru"#
         )),
         "errors[1].reason"
     );
-    assert_eq!(path_of(&job(r#", "accepted_count": -1"#)), "accepted_count");
+    assert_eq!(path_of(&job(r#", "accepted_count": -"#)), "accepted_count");
     assert_eq!(
         path_of(r#"{"import_id": "i"}"#),
         ".",
-        "missing fields: the object itself"
+        "no status: the object itself"
     );
-    // serde reads a struct from a list too: the first element is the first field.
-    assert_eq!(path_of("[1, 2]"), "[0]");
-    assert_eq!(
-        path_of(&job(r#", "errors": {"a": 1}"#)),
-        "errors",
-        "a map for a list"
-    );
+    assert_eq!(path_of("[1, 2]"), "[0]", "not an object: its first element");
     let pretty = serde_json::to_string_pretty(&serde_json::json!({
         "import_id": "i", "status": "queued", "created_at": "t", "updated_at": "t",
         "errors": [{"record_index": 0}, {"record_index": 1, "field": ["not", "a", "string"]}],
     }))
     .expect("json");
-    assert_eq!(path_of(&pretty), "errors[1].field");
+    let cut = pretty.rfind("\"string\"").expect("cut");
+    assert_eq!(path_of(&pretty[..cut + 3]), "errors[1].field[2]");
 
     // A container of the wrong type is the element's fault, first in its list or not.
     let path_in = |json: &str| match decode::<Vec<Vec<String>>>(json) {
@@ -621,4 +643,495 @@ fn json_path_scanner_never_panics_on_odd_input() {
     }
     assert_eq!(json_path_at(br#"{"a": [1, {"b": 2}]}"#, 16), "a[1].b");
     assert_eq!(json_path_at(br#"{"a": [1, {"b": 2}]}"#, 0), ".");
+}
+
+// ---- Tolerance: what real answers bring (modelled on Prolific's CLI, prolific-oss/cli) ----
+
+const CLI_V4: &str = "datasets/c1100000-0000-4000-8000-000000000001.json";
+const CLI_V3: &str = "datasets/c1100000-0000-4000-8000-000000000002.json";
+const CLI_PARTIAL: &str = "datasets/c1100000-0000-4000-8000-000000000001/imports/c1100000-0000-4000-8000-000000000011.json";
+const CLI_FAILED: &str = "datasets/c1100000-0000-4000-8000-000000000001/imports/c1100000-0000-4000-8000-000000000012.json";
+const CLI_POLLED: &str = "datasets/c1100000-0000-4000-8000-000000000001/imports/c1100000-0000-4000-8000-000000000013.json";
+
+/// The body of step `n` of a scenario file, as JSON text.
+fn step(name: &str, n: usize) -> String {
+    let scenario: serde_json::Value = serde_json::from_str(&fixture(name)).expect("json");
+    scenario["steps"][n]["body"].to_string()
+}
+
+#[test]
+fn tolerance_numbers_as_strings_are_numbers_and_the_rest_is_noted() {
+    let d: Dataset = decode(step(CLI_V4, 0)).expect("decodes");
+    assert_eq!(d.total_datapoint_count, Some(1500));
+    assert!(d.unreadable.is_empty(), "{:?}", d.unreadable);
+
+    let d: Dataset = decode(step(CLI_V3, 0)).expect("decodes");
+    assert_eq!(d.total_datapoint_count, None);
+    assert_eq!(d.unreadable.len(), 1);
+    assert_eq!(d.unreadable[0].path, "total_datapoint_count");
+    assert_eq!(d.unreadable[0].raw, "\"abc\"");
+    assert_eq!(
+        dataset_monitor::present::unreadable_line(&d.unreadable).as_deref(),
+        Some("1 field could not be read: `total_datapoint_count` = \"abc\"")
+    );
+    assert_eq!(v3(&d).has_predetermined_grouping_id, Some(true));
+    assert_eq!(v3(&d).status, Some(DatasetStatus::Ready));
+
+    for (value, expected, noted) in [
+        (json!(1500), Some(1500), false),
+        (json!("1500"), Some(1500), false),
+        (json!(" 7 "), Some(7), false),
+        (json!(1500.0), Some(1500), false),
+        (json!(""), None, false),
+        (json!(null), None, false),
+        (json!("1.5k"), None, true),
+        (json!(-3), None, true),
+        (json!(2.5), None, true),
+        (json!(true), None, true),
+        (json!([1]), None, true),
+        (json!({"n": 1}), None, true),
+    ] {
+        let mut body = base_import("partial");
+        body["accepted_count"] = value.clone();
+        let job = import(body);
+        assert_eq!(job.accepted_count, expected, "{value}");
+        assert_eq!(!job.unreadable.is_empty(), noted, "{value}");
+    }
+}
+
+#[test]
+fn tolerance_text_fields_take_any_scalar_and_empty_is_absent() {
+    let mut body = base_dataset(json!("3"));
+    body["created_by"] = json!(12345);
+    body["workspace_id"] = json!("");
+    body["filename"] = json!(false);
+    body["created_at"] = json!("");
+    body["status"] = json!(7);
+    let d = dataset(body);
+    assert_eq!(d.created_by.as_deref(), Some("12345"), "shown as it came");
+    assert_eq!(d.workspace_id, None);
+    assert_eq!(d.created_at, None, "an empty timestamp shows a dash");
+    assert_eq!(v3(&d).filename.as_deref(), Some("false"));
+    assert_eq!(v3(&d).status, Some(DatasetStatus::Other("7".into())));
+    assert!(d.unreadable.is_empty());
+
+    let mut body = base_dataset(json!("3"));
+    body["created_by"] = json!({"id": "x"});
+    let d = dataset(body);
+    assert_eq!(d.created_by, None);
+    assert_eq!(d.unreadable[0].path, "created_by");
+    assert_eq!(d.unreadable[0].raw, "{…}");
+}
+
+#[test]
+fn tolerance_version_from_the_fields_present() {
+    // A `schema` key (even null) or an `imports` key means V4, when the version is null,
+    // absent or unknown.
+    for key in ["schema", "imports"] {
+        for version in [json!(null), json!(""), json!("7")] {
+            let mut body = base_dataset(version.clone());
+            body[key] = json!(null);
+            assert!(
+                matches!(dataset(body).details, DatasetDetails::V4(_)),
+                "{key} with {version}"
+            );
+        }
+    }
+    let mut body = base_dataset(json!(null));
+    body["status"] = json!("READY");
+    let d = dataset(body);
+    assert!(matches!(d.details, DatasetDetails::V3(_)));
+    assert_eq!(d.schema_version, SchemaVersion::Other(String::new()));
+
+    let d: Dataset = decode(step(CLI_V4, 0)).expect("decodes");
+    let details = v4(&d);
+    let schema = details.schema.as_ref().expect("schema");
+    assert_eq!(schema.strict, None, "strict: null is not stated");
+    // (`step` goes through serde_json::Value, which sorts the keys.)
+    let field = |key: &str| {
+        schema
+            .fields
+            .iter()
+            .find(|f| f.key == key)
+            .expect("field")
+            .clone()
+    };
+    assert_eq!(field("prompt").label, None, "label: null");
+    assert_eq!(field("note").label, None, "label: \"\"");
+    assert_eq!(field("clip").field_type, FieldType::AudioUrl);
+    assert_eq!(field("clip").label.as_deref(), Some("Audio clip"));
+    assert_eq!(details.imports.len(), 2);
+}
+
+#[test]
+fn tolerance_a_v3_answer_with_imports_shows_them() {
+    let d: Dataset = decode(fixture(SEED_DATASET)).expect("decodes");
+    assert!(matches!(d.details, DatasetDetails::V3(_)));
+    assert_eq!(d.imports().len(), 1);
+    assert_eq!(d.imports()[0].status, ImportStatus::Partial);
+    assert_eq!(d.imports()[0].errors.len(), 2);
+}
+
+#[test]
+fn tolerance_an_import_without_ids_belongs_to_the_ids_asked_for() {
+    let mut job: ImportJob = decode(step(CLI_PARTIAL, 0)).expect("decodes");
+    assert_eq!(job.import_id, "");
+    assert_eq!(job.dataset_id, None, "\"\" is not an id");
+    job.belongs_to(
+        "c1100000-0000-4000-8000-000000000001",
+        "c1100000-0000-4000-8000-000000000011",
+    );
+    assert_eq!(job.import_id, "c1100000-0000-4000-8000-000000000011");
+    assert_eq!(
+        job.dataset_id.as_deref(),
+        Some("c1100000-0000-4000-8000-000000000001")
+    );
+    // Ids that came are kept.
+    let mut job = import(base_import("queued"));
+    job.belongs_to("other", "other");
+    assert_eq!(job.import_id, "7c9e6679-7425-40de-944b-e07fc1f90ae7");
+
+    let job: ImportJob = decode(step(CLI_PARTIAL, 0)).expect("decodes");
+    assert_eq!(job.filename, None);
+    assert_eq!(job.processing_started_at, None);
+    assert_eq!(job.errors[2].record_index, Some(2), "\"2\" is 2");
+    assert_eq!(job.errors[2].field, None, "field: \"\" reads like null");
+    assert_eq!(job.errors[0].field.as_deref(), Some("email"));
+    assert_eq!(job.reason.as_deref(), Some("Some rows were rejected."));
+    assert!(job.unreadable.is_empty());
+}
+
+#[test]
+fn tolerance_a_failed_import_keeps_its_record_errors() {
+    let job: ImportJob = decode(step(CLI_FAILED, 0)).expect("decodes");
+    assert_eq!(job.status, ImportStatus::Failed);
+    assert_eq!(job.errors.len(), 21);
+    assert!(job.errors_truncated(), "25 rejected, 21 listed");
+    assert_eq!(job.import_type, None, "type: \"\"");
+    assert_eq!(job.updated_at, None);
+    assert_eq!(job.errors[0].field, None);
+    assert_eq!(job.errors[1].field.as_deref(), Some("email"));
+}
+
+#[test]
+fn tolerance_bare_processing_answers_and_counts_as_strings() {
+    let job: ImportJob = decode(step(CLI_POLLED, 0)).expect("decodes");
+    assert_eq!(job.status, ImportStatus::Processing);
+    assert_eq!(job.written_count, Some(120));
+    assert_eq!(job.rejected_seen_count, Some(0));
+    assert_eq!((job.accepted_count, job.duplicate_count), (None, None));
+    let job: ImportJob = decode(step(CLI_POLLED, 2)).expect("decodes");
+    assert_eq!(job.newly_written(), Some(0), "all accepted were duplicates");
+}
+
+#[test]
+fn tolerance_odd_parts_of_a_dataset_are_noted_not_fatal() {
+    let mut body = base_dataset(json!("4"));
+    body["schema"] = json!({"strict": "yes", "fields": {"a": {"type": "text"}, "c": null, "d": {"type": 5, "label": {"x": 1}}}});
+    body["imports"] = json!([
+        base_import("queued"),
+        {"import_id": "x"},
+        {"import_id": "y", "status": "complete", "accepted_count": "many", "errors": null},
+    ]);
+    let d = dataset(body);
+    let details = v4(&d);
+    let schema = details.schema.as_ref().expect("schema");
+    assert_eq!(schema.strict, None);
+    let keys: Vec<_> = schema.fields.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(keys, ["a", "c", "d"]);
+    assert_eq!(schema.fields[1].field_type, FieldType::Other(String::new()));
+    assert_eq!(schema.fields[2].field_type, FieldType::Other("5".into()));
+    assert_eq!(schema.fields[2].label, None);
+    // The import without a status is left out; the other keeps what it could read.
+    let ids: Vec<_> = details
+        .imports
+        .iter()
+        .map(|j| j.import_id.as_str())
+        .collect();
+    assert_eq!(ids, ["7c9e6679-7425-40de-944b-e07fc1f90ae7", "y"]);
+    assert_eq!(details.imports[1].unreadable.len(), 1);
+    let paths: Vec<_> = d.unreadable.iter().map(|u| u.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "imports[1].status",
+            "imports[2].accepted_count",
+            "schema.fields.d.label",
+            "schema.strict",
+        ]
+    );
+}
+
+/// Containers keep their documented shape (an object, a list or `null`): only scalar
+/// fields are read leniently, so that the common case stays plain serde. A container of
+/// the wrong type is a decode error naming its path.
+#[test]
+fn tolerance_ends_at_containers_of_the_wrong_type() {
+    let path_of = |body: serde_json::Value| match decode::<Dataset>(body.to_string()) {
+        Err(ClientError::Decode { path, .. }) => path,
+        other => panic!("expected a decode error, got {other:?}"),
+    };
+    let mut body = base_dataset(json!("4"));
+    body["imports"] = json!([base_import("queued"), "not an import"]);
+    assert_eq!(path_of(body), "imports[1]");
+    let mut body = base_dataset(json!("4"));
+    let mut job = base_import("partial");
+    job["errors"] = json!([{"record_index": 1}, "Line 4 is not valid JSON"]);
+    body["imports"] = json!([job]);
+    assert_eq!(path_of(body), "imports[0].errors[1]");
+    let mut body = base_dataset(json!("4"));
+    body["imports"] = json!("none");
+    assert_eq!(path_of(body), "imports");
+}
+
+#[test]
+fn tolerance_record_errors_of_odd_values() {
+    let mut body = base_import("partial");
+    body["errors"] = json!([
+        {"record_index": "x", "field": 3, "reason": ["a"]},
+        {"record_index": 2.0, "field": "", "reason": ""},
+    ]);
+    let job = import(body);
+    assert_eq!(job.errors.len(), 2);
+    assert_eq!(job.errors[0].record_index, None);
+    assert_eq!(
+        job.errors[0].field.as_deref(),
+        Some("3"),
+        "shown as it came"
+    );
+    assert_eq!(job.errors[0].reason, None);
+    assert_eq!(job.errors[1].record_index, Some(2));
+    assert_eq!(
+        (&job.errors[1].field, &job.errors[1].reason),
+        (&None, &None)
+    );
+    let paths: Vec<_> = job.unreadable.iter().map(|u| u.path.as_str()).collect();
+    assert_eq!(paths, ["errors[0].record_index", "errors[0].reason"]);
+}
+
+#[test]
+fn tolerance_timestamps_are_read_as_utc() {
+    use dataset_monitor::present::as_utc;
+    assert_eq!(as_utc("2024-01-15T09:30:00Z"), "2024-01-15T09:30:00Z");
+    assert_eq!(as_utc("2024-01-15T09:30:00"), "2024-01-15T09:30:00Z");
+    assert_eq!(as_utc("2024-01-15 09:30:00"), "2024-01-15T09:30:00Z");
+    assert_eq!(
+        as_utc("2024-01-15T09:30:00.123456"),
+        "2024-01-15T09:30:00.123456Z"
+    );
+    assert_eq!(
+        as_utc("2024-01-15T09:30:00.5+01:00"),
+        "2024-01-15T09:30:00.5+01:00"
+    );
+    assert_eq!(
+        as_utc("2024-01-15T09:30:00-0500"),
+        "2024-01-15T09:30:00-0500"
+    );
+    assert_eq!(as_utc("2024-01-15"), "2024-01-15");
+    assert_eq!(as_utc("soon"), "soon");
+    assert_eq!(as_utc(""), "");
+}
+
+#[test]
+fn tolerance_absent_counts_are_unknown_not_zero() {
+    use dataset_monitor::present::{BarPart, bar_label, bar_parts};
+    // Prolific's reference import example: 150 accepted, 5 rejected, no duplicate_count.
+    let job: ImportJob = decode(fixture(SEED_IMPORT)).expect("decodes");
+    let parts = bar_parts(&job);
+    assert_eq!(parts, [(BarPart::Accepted, 150), (BarPart::Rejected, 5)]);
+    assert_eq!(
+        bar_label(&parts, |n| n.to_string()),
+        "150 accepted, 5 rejected"
+    );
+    // With duplicates known: new and duplicates.
+    let job: ImportJob = decode(step(CLI_PARTIAL, 0)).expect("decodes");
+    let parts = bar_parts(&job);
+    assert_eq!(
+        parts,
+        [
+            (BarPart::New, 2),
+            (BarPart::Duplicates, 2),
+            (BarPart::Rejected, 25)
+        ]
+    );
+    // While processing: what is seen so far.
+    let job: ImportJob = decode(step(CLI_POLLED, 1)).expect("decodes");
+    assert_eq!(
+        bar_parts(&job),
+        [(BarPart::New, 240), (BarPart::Duplicates, 3)]
+    );
+    // Nothing known: no bar.
+    assert!(bar_parts(&import(base_import("queued"))).is_empty());
+}
+
+/// The error-body scenarios (`e4000000-…`): status, content type and body of the step.
+fn error_step(suffix: &str) -> (u16, Option<String>, Vec<u8>) {
+    let name = format!("datasets/e4000000-0000-4000-8000-000000000{suffix}.json");
+    let scenario: serde_json::Value = serde_json::from_str(&fixture(&name)).expect("json");
+    let step = &scenario["steps"][0];
+    let status = step["status"].as_u64().expect("status") as u16;
+    let content_type = step["content_type"].as_str().map(str::to_owned);
+    let body = match step["raw"].as_str() {
+        Some(raw) => raw.as_bytes().to_vec(),
+        None => step["body"].to_string().into_bytes(),
+    };
+    (status, content_type, body)
+}
+
+fn http_error(suffix: &str) -> ClientError {
+    let (status, content_type, body) = error_step(suffix);
+    ClientError::Http {
+        status,
+        body: ApiError::from_body(&body, content_type.as_deref()).map(Box::new),
+        retry_after: None,
+    }
+}
+
+#[test]
+fn every_error_body_is_shown_in_its_own_words() {
+    for (suffix, expected) in [
+        (
+            "e01",
+            vec!["Bad Request", "dataset_id: Must be a valid UUID.", "name: "],
+        ),
+        (
+            "e02",
+            vec![
+                "Invalid schema",
+                "The schema is not valid.",
+                "schema.fields.clip: Unknown field type",
+                "body.name: Field required",
+            ],
+        ),
+        ("e03", vec!["Internal error while reading the dataset"]),
+        ("e04", vec!["Bad Request", "study not found"]),
+        ("e05", vec!["Not found."]),
+        ("e06", vec!["description is required"]),
+        (
+            "e07",
+            vec!["The dataset is being processed; try again shortly"],
+        ),
+        ("e08", vec!["Storage did not answer in time"]),
+        (
+            "e09",
+            vec!["Service temporarily unavailable <b>maintenance</b> until 18:00 UTC"],
+        ),
+        ("e10", vec!["permission to access to this feature"]),
+    ] {
+        let text = http_error(suffix).to_string();
+        for e in expected {
+            assert!(text.contains(e), "{suffix}: {e:?} missing from {text:?}");
+        }
+    }
+    // Fields with a null value are listed, with no message.
+    let ClientError::Http {
+        body: Some(body), ..
+    } = http_error("e01")
+    else {
+        panic!("a body");
+    };
+    assert_eq!(
+        body.detail,
+        Some(ErrorDetail::Fields(vec![
+            ("dataset_id".into(), vec!["Must be a valid UUID.".into()]),
+            ("name".into(), vec![]),
+        ]))
+    );
+    let ClientError::Http {
+        body: Some(body), ..
+    } = http_error("e06")
+    else {
+        panic!("a body");
+    };
+    assert_eq!(
+        body.additional_information.as_deref(),
+        Some("Error type: INVALID_BATCH_ITEMS")
+    );
+}
+
+#[test]
+fn long_error_texts_are_cut_and_the_traceback_kept_apart() {
+    let ClientError::Http {
+        body: Some(body), ..
+    } = http_error("e11")
+    else {
+        panic!("a body");
+    };
+    let Some(ErrorDetail::Text(detail)) = &body.detail else {
+        panic!("a text detail: {body:?}");
+    };
+    assert_eq!(
+        detail.chars().count(),
+        501,
+        "500 characters and an ellipsis"
+    );
+    assert!(detail.ends_with('…'));
+    assert!(
+        body.traceback
+            .as_deref()
+            .is_some_and(|t| t.contains("ValueError"))
+    );
+    assert!(!body.summary().contains("ValueError"));
+    // Multi-byte text is cut on a character boundary.
+    let long = "é".repeat(900);
+    let e = ApiError::from_body(long.as_bytes(), Some("text/plain")).expect("text");
+    assert_eq!(e.summary().chars().count(), 501);
+}
+
+#[test]
+fn html_and_empty_bodies_show_only_the_status_line() {
+    let html = b"<html><body><h1>502 Bad Gateway</h1><script>alert(1)</script></body></html>";
+    assert_eq!(ApiError::from_body(html, Some("text/html")), None);
+    assert_eq!(ApiError::from_body(html, None), None);
+    assert_eq!(ApiError::from_body(b"  \n", Some("text/plain")), None);
+    assert_eq!(ApiError::from_body(b"", None), None);
+    assert_eq!(
+        ApiError::from_body(b"[1, 2]", None),
+        None,
+        "JSON with no text"
+    );
+    let e = ApiError::from_body(b"\xEF\xBB\xBFUpstream timed out", None).expect("text");
+    assert_eq!(e.summary(), "Upstream timed out");
+    let e = ApiError::from_body(br#""Upstream says no""#, None).expect("a JSON string");
+    assert_eq!(e.summary(), "Upstream says no");
+}
+
+#[test]
+fn the_headline_says_the_right_thing() {
+    let headline = |status: u16, body: Option<serde_json::Value>| {
+        ClientError::Http {
+            status,
+            body: body.map(|b| Box::new(serde_json::from_value::<ApiError>(b).expect("body"))),
+            retry_after: None,
+        }
+        .headline()
+    };
+    assert!(
+        http_error("e10")
+            .headline()
+            .contains("This workspace does not have access to AI Task Builder datasets")
+    );
+    assert!(
+        headline(
+            403,
+            Some(json!({"detail": "You do not have permission to access this feature"}))
+        )
+        .contains("does not have access to AI Task Builder datasets")
+    );
+    assert!(
+        http_error("e05")
+            .headline()
+            .contains("check the dataset id")
+    );
+    assert!(
+        headline(404, Some(json!({"detail": "You do not have permission"})))
+            .contains("check the dataset id"),
+        "permission alone is not the feature"
+    );
+    assert!(headline(401, None).contains("token was rejected"));
+    assert!(headline(401, None).contains("runs the proxy"));
+    assert!(
+        headline(403, None)
+            .contains("account of the proxy's Prolific token may not read this dataset")
+    );
 }

@@ -81,7 +81,9 @@ async fn v3_section_shows_status_file_and_grouping() {
     let DatasetDetails::V3(v3) = d.details else {
         panic!("V3")
     };
-    let m = mount(move || view! { <V3Section details=v3/> });
+    let m = mount(
+        move || view! { <V3Section details=v3 imports=Signal::stored(Vec::new()) selected=RwSignal::new(None)/> },
+    );
     settle().await;
     m.one("[data-dataset-version='3']");
     assert_eq!(
@@ -182,7 +184,9 @@ async fn hostile_strings_render_as_text_never_markup() {
     let DatasetDetails::V3(v3) = d.details.clone() else {
         panic!("V3")
     };
-    let m = mount(move || view! { <DatasetHeader dataset=d/> <V3Section details=v3/> });
+    let m = mount(
+        move || view! { <DatasetHeader dataset=d/> <V3Section details=v3 imports=Signal::stored(Vec::new()) selected=RwSignal::new(None)/> },
+    );
     settle().await;
     assert!(
         m.all("img, script, b").is_empty(),

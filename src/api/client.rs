@@ -62,7 +62,12 @@ impl ApiClient {
 
     /// `GET /api/v1/data-collection/datasets/{dataset_id}`.
     pub async fn dataset(&self, dataset: &DatasetId) -> Result<Dataset, ClientError> {
-        self.get_json(&dataset_path(dataset)).await
+        let mut answer: Dataset = self.get_json(&dataset_path(dataset)).await?;
+        if answer.id.is_empty() {
+            answer.id = dataset.to_string();
+        }
+        warn_unreadable("dataset", &answer.unreadable);
+        Ok(answer)
     }
 
     /// `GET /api/v1/data-collection/datasets/{dataset_id}/imports/{import_id}`.
@@ -71,7 +76,10 @@ impl ApiClient {
         dataset: &DatasetId,
         import: &ImportId,
     ) -> Result<ImportJob, ClientError> {
-        self.get_json(&import_path(dataset, import)).await
+        let mut job: ImportJob = self.get_json(&import_path(dataset, import)).await?;
+        job.belongs_to(dataset.as_str(), import.as_str());
+        warn_unreadable("import", &job.unreadable);
+        Ok(job)
     }
 
     /// One GET that decodes a 2xx body into `T` and everything else into a
@@ -105,6 +113,7 @@ impl ApiClient {
             .await
             .map_err(network_error)?;
         let status = response.status();
+        let content_type = response.headers().get("content-type");
         let retry_after = response
             .headers()
             .get("retry-after")
@@ -125,10 +134,23 @@ impl ApiClient {
         } else {
             Err(ClientError::Http {
                 status,
-                body: serde_json::from_slice::<ApiError>(&body).ok().map(Box::new),
+                body: ApiError::from_body(&body, content_type.as_deref()).map(Box::new),
                 retry_after,
             })
         }
+    }
+}
+
+/// Puts the details of what could not be read on the developer console (the view says
+/// only how many, in one quiet line).
+fn warn_unreadable(what: &str, unreadable: &[crate::api::Unreadable]) {
+    if !unreadable.is_empty() {
+        let list: Vec<String> = unreadable.iter().map(ToString::to_string).collect();
+        leptos::logging::warn!(
+            "dataset-monitor: {} field(s) of the {what} could not be read: {}",
+            unreadable.len(),
+            list.join(", ")
+        );
     }
 }
 

@@ -4,6 +4,7 @@
 mod error;
 mod ids;
 mod json_path;
+mod lenient;
 mod model;
 mod open_enum;
 mod retry_after;
@@ -16,6 +17,7 @@ pub use client::ApiClient;
 pub use error::{ApiError, ClientError, ErrorDetail};
 pub use ids::{DatasetId, ImportId, InvalidId, dataset_path, import_path};
 pub use json_path::json_path_at;
+pub use lenient::Unreadable;
 pub use model::{
     Dataset, DatasetDetails, DatasetSchema, DatasetStatus, FieldType, ImportJob, ImportStatus,
     ImportType, RAW_RECORD_FIELD, RecordError, SchemaField, SchemaVersion, V3Details, V4Details,

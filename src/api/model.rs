@@ -1,14 +1,17 @@
 //! Typed models of the two responses the widget reads.
 //!
-//! Written to survive a changing API: unknown enum values are kept as `Other`, optional
-//! and nullable fields are `Option`, and unknown extra fields are ignored. Only what the
-//! widget cannot work without is required (`id` and `name` of a dataset, `import_id` and
-//! `status` of an import), so a body of the wrong shape is still a decode error.
+//! Written to survive a changing API and its untidy answers: unknown enum values are kept
+//! as `Other`, optional and nullable fields are `Option`, unknown extra fields are
+//! ignored, and a field of an unexpected type is noted as [`Unreadable`] instead of
+//! failing the answer. Only what the widget cannot work without is required (an `id` or
+//! a `name` of a dataset, the `status` of an import), so a body of the wrong shape is
+//! still a decode error.
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
+use super::lenient::{Loose, Problems, Unreadable};
 use super::open_enum::open_enum;
 
 open_enum! {
@@ -152,12 +155,15 @@ impl<'de> Deserialize<'de> for SchemaVersion {
 }
 
 /// An AI Task Builder dataset, as `GET /datasets/{dataset_id}` returns it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(from = "RawDataset")]
+///
+/// Read leniently (see the README, "Models"): only an answer that is not a JSON object,
+/// or that has neither `id` nor `name`, fails to decode; a field of the wrong type is
+/// listed in [`Dataset::unreadable`] instead.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Dataset {
-    /// The dataset id.
+    /// The dataset id (`""` when the answer did not say; the client fills it in).
     pub id: String,
-    /// The dataset's name.
+    /// The dataset's name (`""` when the answer did not say).
     pub name: String,
     /// When it was created (ISO 8601, as sent).
     pub created_at: Option<String>,
@@ -167,10 +173,23 @@ pub struct Dataset {
     pub workspace_id: Option<String>,
     /// How many datapoints it holds.
     pub total_datapoint_count: Option<u64>,
-    /// The version the API reported.
+    /// The version the API reported (`Other("")` when it sent none).
     pub schema_version: SchemaVersion,
     /// The version-specific part: what the widget renders differs between V3 and V4.
     pub details: DatasetDetails,
+    /// Fields that came with a value the widget could not read, its imports' included.
+    pub unreadable: Vec<Unreadable>,
+}
+
+impl Dataset {
+    /// The imports listed with the dataset: a V4 dataset's, or those a V3 answer
+    /// carried anyway.
+    pub fn imports(&self) -> &[ImportJob] {
+        match &self.details {
+            DatasetDetails::V3(v3) => &v3.imports,
+            DatasetDetails::V4(v4) => &v4.imports,
+        }
+    }
 }
 
 /// The version-specific part of a dataset.
@@ -191,6 +210,8 @@ pub struct V3Details {
     pub filename: Option<String>,
     /// Whether the file has a `META_TASK_GROUP_ID` column; `None` when unknown.
     pub has_predetermined_grouping_id: Option<bool>,
+    /// Imports, when a V3 answer lists them anyway (Prolific's reference example does).
+    pub imports: Vec<ImportJob>,
 }
 
 /// What only a V4 dataset has.
@@ -203,13 +224,11 @@ pub struct V4Details {
 }
 
 /// The researcher-defined field schema of a V4 dataset.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatasetSchema {
-    /// Whether records missing a schema field are rejected.
-    #[serde(default)]
-    pub strict: bool,
+    /// Whether records missing a schema field are rejected; `None` when not stated.
+    pub strict: Option<bool>,
     /// The fields in the order the API sent them.
-    #[serde(default, deserialize_with = "fields_in_order")]
     pub fields: Vec<SchemaField>,
 }
 
@@ -218,67 +237,74 @@ pub struct DatasetSchema {
 pub struct SchemaField {
     /// The key records use for this field.
     pub key: String,
-    /// The field's type.
+    /// The field's type (`Other("")` when none was sent).
     pub field_type: FieldType,
     /// The human-readable label, if any.
     pub label: Option<String>,
 }
 
 /// An import job: one file upload into a V4 dataset.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+///
+/// Read leniently: only an answer that is not a JSON object, or has no `status`, fails
+/// to decode; a field of the wrong type is listed in [`ImportJob::unreadable`].
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportJob {
-    /// The import's id.
+    /// The import's id (`""` when the answer did not say; see [`ImportJob::belongs_to`]).
     pub import_id: String,
     /// The dataset it belongs to.
-    #[serde(default)]
     pub dataset_id: Option<String>,
     /// How the data arrives.
-    #[serde(default, rename = "type")]
     pub import_type: Option<ImportType>,
     /// The original filename.
-    #[serde(default)]
     pub filename: Option<String>,
     /// When the job was created (ISO 8601, as sent).
-    #[serde(default)]
     pub created_at: Option<String>,
     /// When the job last changed (ISO 8601, as sent).
-    #[serde(default)]
     pub updated_at: Option<String>,
     /// Where the job is in its lifecycle.
     pub status: ImportStatus,
     /// Records ingested (`complete` and `partial`).
-    #[serde(default)]
     pub accepted_count: Option<u64>,
     /// Records rejected (`partial`); may exceed the number of `errors` listed.
-    #[serde(default)]
     pub rejected_count: Option<u64>,
     /// Record-level errors, possibly fewer than `rejected_count`.
-    #[serde(default, deserialize_with = "null_as_default")]
     pub errors: Vec<RecordError>,
     /// Why the import failed; `""` and `null` both read as `None`.
-    #[serde(default, deserialize_with = "non_empty_string")]
     pub reason: Option<String>,
     /// When extraction started (progress field read by Prolific's CLI).
-    #[serde(default)]
     pub processing_started_at: Option<String>,
     /// How far into the file extraction has got.
-    #[serde(default)]
     pub processed_offset: Option<u64>,
     /// Records written so far.
-    #[serde(default)]
     pub written_count: Option<u64>,
     /// Duplicate records found.
-    #[serde(default)]
     pub duplicate_count: Option<u64>,
     /// Duplicates seen so far while processing.
-    #[serde(default)]
     pub duplicate_seen_count: Option<u64>,
     /// Rejections seen so far while processing.
-    #[serde(default)]
     pub rejected_seen_count: Option<u64>,
+    /// Fields that came with a value the widget could not read.
+    pub unreadable: Vec<Unreadable>,
+}
+
+impl Default for ImportStatus {
+    fn default() -> Self {
+        ImportStatus::Other(String::new())
+    }
 }
 
 impl ImportJob {
+    /// Fills in the ids the answer left out or sent as `""` with those that were asked
+    /// for, as Prolific's CLI does (`normalizeDatasetImportJob`).
+    pub fn belongs_to(&mut self, dataset_id: &str, import_id: &str) {
+        if self.dataset_id.is_none() {
+            self.dataset_id = Some(dataset_id.to_owned());
+        }
+        if self.import_id.is_empty() {
+            self.import_id = import_id.to_owned();
+        }
+    }
+
     /// Whether more rejections happened than the `errors` list shows.
     pub fn errors_truncated(&self) -> bool {
         self.rejected_count
@@ -309,16 +335,13 @@ impl ImportJob {
 pub const RAW_RECORD_FIELD: &str = "_raw";
 
 /// Why one record of an upload was rejected; every part may be missing.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecordError {
     /// Zero-based index of the record in the uploaded file.
-    #[serde(default)]
     pub record_index: Option<u64>,
     /// The schema field at fault; `_raw` for a record that did not parse at all.
-    #[serde(default)]
     pub field: Option<String>,
     /// Human-readable reason.
-    #[serde(default, deserialize_with = "non_empty_string")]
     pub reason: Option<String>,
 }
 
@@ -329,73 +352,371 @@ impl RecordError {
     }
 }
 
-/// Every field the API may send for a dataset, before it is split by version.
+// The wire shapes. Every field the API may get wrong is a `Loose`, read by
+// `deserialize_any`; the conversions below decide what it means and note what they
+// could not read. Absent and `null` are the same `Loose::Null`.
+
 #[derive(Deserialize)]
 struct RawDataset {
-    id: String,
-    name: String,
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
     #[serde(default)]
-    created_at: Option<String>,
+    id: Loose,
     #[serde(default)]
-    created_by: Option<String>,
+    name: Loose,
     #[serde(default)]
-    workspace_id: Option<String>,
+    created_at: Loose,
     #[serde(default)]
-    total_datapoint_count: Option<u64>,
-    #[serde(default = "unknown_version")]
-    schema_version: SchemaVersion,
+    created_by: Loose,
     #[serde(default)]
-    status: Option<DatasetStatus>,
+    workspace_id: Loose,
     #[serde(default)]
-    filename: Option<String>,
+    total_datapoint_count: Loose,
     #[serde(default)]
-    has_predetermined_grouping_id: Option<bool>,
+    schema_version: Loose,
     #[serde(default)]
-    schema: Option<DatasetSchema>,
+    status: Loose,
     #[serde(default)]
-    imports: Option<Vec<ImportJob>>,
+    filename: Loose,
+    #[serde(default)]
+    has_predetermined_grouping_id: Loose,
+    // `Some` when the key is present, even as `null`: a `schema` or `imports` key is
+    // what tells a V4 answer that does not state its version.
+    #[serde(default, deserialize_with = "present")]
+    schema: Option<Option<RawSchema>>,
+    #[serde(default, deserialize_with = "present")]
+    imports: Option<Option<Vec<RawImport>>>,
 }
 
-fn unknown_version() -> SchemaVersion {
-    SchemaVersion::Other(String::new())
+#[derive(Deserialize)]
+struct RawSchema {
+    #[serde(default)]
+    strict: Loose,
+    #[serde(default)]
+    fields: Option<RawFields>,
 }
 
-impl From<RawDataset> for Dataset {
-    fn from(raw: RawDataset) -> Self {
-        let v4 = match &raw.schema_version {
-            SchemaVersion::V3 => false,
-            SchemaVersion::V4 => true,
-            // An unknown version: V4-only fields decide; otherwise show it as V3.
-            SchemaVersion::Other(_) => raw.schema.is_some() || raw.imports.is_some(),
+#[derive(Deserialize)]
+struct RawField {
+    #[serde(default, rename = "type")]
+    field_type: Loose,
+    #[serde(default)]
+    label: Loose,
+}
+
+#[derive(Deserialize, Default)]
+struct RawImport {
+    #[serde(default, rename = "\u{0}")]
+    _object: ObjectOnly,
+    #[serde(default)]
+    dataset_id: Loose,
+    #[serde(default)]
+    import_id: Loose,
+    #[serde(default, rename = "type")]
+    import_type: Loose,
+    #[serde(default)]
+    filename: Loose,
+    #[serde(default)]
+    created_at: Loose,
+    #[serde(default)]
+    updated_at: Loose,
+    #[serde(default)]
+    status: Loose,
+    #[serde(default)]
+    accepted_count: Loose,
+    #[serde(default)]
+    rejected_count: Loose,
+    #[serde(default)]
+    errors: RawRecordErrors,
+    #[serde(default)]
+    reason: Loose,
+    #[serde(default)]
+    processing_started_at: Loose,
+    #[serde(default)]
+    processed_offset: Loose,
+    #[serde(default)]
+    written_count: Loose,
+    #[serde(default)]
+    duplicate_count: Loose,
+    #[serde(default)]
+    duplicate_seen_count: Loose,
+    #[serde(default)]
+    rejected_seen_count: Loose,
+}
+
+#[derive(Deserialize)]
+struct RawRecordError {
+    #[serde(default)]
+    record_index: Loose,
+    #[serde(default)]
+    field: Loose,
+    #[serde(default)]
+    reason: Loose,
+}
+
+/// The `errors` list, read straight into [`RecordError`]s (it can hold thousands: no
+/// intermediate list), with what could not be read; `null` is an empty list.
+#[derive(Default)]
+struct RawRecordErrors(Vec<RecordError>, Vec<Unreadable>);
+
+impl<'de> Deserialize<'de> for RawRecordErrors {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = RawRecordErrors;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of record errors")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut list = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+                let mut p = Problems::default();
+                while let Some(raw) = seq.next_element::<RawRecordError>()? {
+                    let mut inner = Problems::default();
+                    list.push(RecordError {
+                        record_index: raw.record_index.count("record_index", &mut inner),
+                        field: raw.field.text("field", &mut inner),
+                        reason: raw.reason.text("reason", &mut inner),
+                    });
+                    if !inner.list.is_empty() {
+                        p.nest(&format!("errors[{}].", list.len() - 1), &inner.list);
+                    }
+                }
+                Ok(RawRecordErrors(list, p.list))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(RawRecordErrors::default())
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                d.deserialize_seq(self)
+            }
+        }
+        d.deserialize_option(Visit)
+    }
+}
+
+/// Refuses a list where an object is expected: serde's derive reads a struct from a
+/// list too (positionally), and this field, first in order, fails whatever the first
+/// element is. In an object its key (a NUL character) is never sent, so it is absent.
+#[derive(Default)]
+struct ObjectOnly;
+
+impl<'de> Deserialize<'de> for ObjectOnly {
+    fn deserialize<D: Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+        Err(de::Error::custom("expected a JSON object, not a list"))
+    }
+}
+
+/// Reads a present key as `Some`, even when its value is `null`.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// The `fields` map, in the order sent (a field sent as `null` has no type).
+struct RawFields(Vec<(String, Option<RawField>)>);
+
+impl<'de> Deserialize<'de> for RawFields {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = RawFields;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of field key to field descriptor")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFields, A::Error> {
+                let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(0).min(256));
+                while let Some(entry) = map.next_entry()? {
+                    fields.push(entry);
+                }
+                Ok(RawFields(fields))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+impl<'de> Deserialize<'de> for Dataset {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawDataset::deserialize(d)?;
+        let mut problems = Problems::default();
+        let dataset = raw.into_dataset(&mut problems);
+        if dataset.id.is_empty() && dataset.name.is_empty() {
+            return Err(de::Error::custom(
+                "not a dataset: it has neither an `id` nor a `name`",
+            ));
+        }
+        Ok(Dataset {
+            unreadable: problems.list,
+            ..dataset
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for ImportJob {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = RawImport::deserialize(d)?;
+        let mut problems = Problems::default();
+        let job = raw
+            .into_job(&mut problems)
+            .ok_or_else(|| de::Error::custom("not an import: it has no `status`"))?;
+        Ok(ImportJob {
+            unreadable: problems.list,
+            ..job
+        })
+    }
+}
+
+/// An open enum from a loose value: text as it came; `null` and `""` are `None`.
+fn open<T: for<'a> From<&'a str>>(value: Loose, field: &str, problems: &mut Problems) -> Option<T> {
+    match value {
+        Loose::Text(s) if !s.is_empty() => Some(T::from(s.as_str())),
+        Loose::Null | Loose::Text(_) => None,
+        Loose::Nested(_) => {
+            problems.note(field, value.raw());
+            None
+        }
+        other => Some(T::from(other.raw().as_str())),
+    }
+}
+
+fn schema_version(value: Loose, problems: &mut Problems) -> Option<SchemaVersion> {
+    match value {
+        Loose::Null => None,
+        Loose::Text(s) if s.trim().is_empty() => None,
+        Loose::Text(s) => Some(SchemaVersion::from(s.as_str())),
+        Loose::Int(n) => Some(SchemaVersion::from(n.to_string().as_str())),
+        // `3.0` is still version 3; anything fractional is kept as written.
+        Loose::Float(v) if v.fract() == 0.0 && v.abs() < 1e15 => {
+            Some(SchemaVersion::from(format!("{}", v as i64).as_str()))
+        }
+        Loose::Float(v) => Some(SchemaVersion::Other(decimal(v))),
+        Loose::Neg(n) => Some(SchemaVersion::Other(n.to_string())),
+        other => {
+            problems.note("schema_version", other.raw());
+            None
+        }
+    }
+}
+
+impl RawDataset {
+    fn into_dataset(self, p: &mut Problems) -> Dataset {
+        let version = schema_version(self.schema_version, p);
+        let v4 = match &version {
+            Some(SchemaVersion::V3) => false,
+            Some(SchemaVersion::V4) => true,
+            // No version, or one this crate does not know: V4-only keys decide.
+            _ => self.schema.is_some() || self.imports.is_some(),
         };
+        let imports = imports(self.imports.flatten().unwrap_or_default(), p);
         let details = if v4 {
-            DatasetDetails::V4(V4Details {
-                schema: raw.schema,
-                imports: raw.imports.unwrap_or_default(),
-            })
+            let schema = self.schema.flatten().map(|schema| schema.into_schema(p));
+            DatasetDetails::V4(V4Details { schema, imports })
         } else {
             DatasetDetails::V3(V3Details {
-                status: raw.status,
-                filename: raw.filename,
-                has_predetermined_grouping_id: raw.has_predetermined_grouping_id,
+                status: open(self.status, "status", p),
+                filename: self.filename.text("filename", p),
+                has_predetermined_grouping_id: self
+                    .has_predetermined_grouping_id
+                    .flag("has_predetermined_grouping_id", p),
+                imports,
             })
         };
         Dataset {
-            id: raw.id,
-            name: raw.name,
-            created_at: raw.created_at,
-            created_by: raw.created_by,
-            workspace_id: raw.workspace_id,
-            total_datapoint_count: raw.total_datapoint_count,
-            schema_version: raw.schema_version,
+            id: self.id.text("id", p).unwrap_or_default(),
+            name: self.name.text("name", p).unwrap_or_default(),
+            created_at: self.created_at.text("created_at", p),
+            created_by: self.created_by.text("created_by", p),
+            workspace_id: self.workspace_id.text("workspace_id", p),
+            total_datapoint_count: self.total_datapoint_count.count("total_datapoint_count", p),
+            schema_version: version.unwrap_or_else(|| SchemaVersion::Other(String::new())),
             details,
+            unreadable: Vec::new(),
         }
+    }
+}
+
+/// The imports a dataset lists; one without a status is left out and noted.
+fn imports(list: Vec<RawImport>, p: &mut Problems) -> Vec<ImportJob> {
+    let mut out = Vec::with_capacity(list.len());
+    for (i, raw) in list.into_iter().enumerate() {
+        let mut inner = Problems::default();
+        let status = raw.status.raw();
+        match raw.into_job(&mut inner) {
+            Some(mut job) => {
+                p.nest(&format!("imports[{i}]."), &inner.list);
+                job.unreadable = inner.list;
+                out.push(job);
+            }
+            None => p.note(&format!("imports[{i}].status"), status),
+        }
+    }
+    out
+}
+
+impl RawSchema {
+    fn into_schema(self, p: &mut Problems) -> DatasetSchema {
+        let fields = self.fields.map_or_else(Vec::new, |RawFields(fields)| {
+            fields
+                .into_iter()
+                .map(|(key, field)| {
+                    let (field_type, label) = match field {
+                        Some(field) => {
+                            let path = |name: &str| format!("schema.fields.{key}.{name}");
+                            let field_type = open(field.field_type, &path("type"), p);
+                            (field_type, field.label.text(&path("label"), p))
+                        }
+                        None => (None, None),
+                    };
+                    SchemaField {
+                        key,
+                        field_type: field_type.unwrap_or_else(|| FieldType::Other(String::new())),
+                        label,
+                    }
+                })
+                .collect()
+        });
+        DatasetSchema {
+            strict: self.strict.flag("schema.strict", p),
+            fields,
+        }
+    }
+}
+
+impl RawImport {
+    /// The import, or `None` when it has no status to show.
+    fn into_job(self, p: &mut Problems) -> Option<ImportJob> {
+        let status = match self.status {
+            Loose::Null | Loose::Nested(_) => return None,
+            Loose::Text(s) if s.is_empty() => return None,
+            other => open(other, "status", p)?,
+        };
+        let RawRecordErrors(errors, problems) = self.errors;
+        p.list.extend(problems);
+        Some(ImportJob {
+            import_id: self.import_id.text("import_id", p).unwrap_or_default(),
+            dataset_id: self.dataset_id.text("dataset_id", p),
+            import_type: open(self.import_type, "type", p),
+            filename: self.filename.text("filename", p),
+            created_at: self.created_at.text("created_at", p),
+            updated_at: self.updated_at.text("updated_at", p),
+            status,
+            accepted_count: self.accepted_count.count("accepted_count", p),
+            rejected_count: self.rejected_count.count("rejected_count", p),
+            errors,
+            reason: self.reason.text("reason", p),
+            processing_started_at: self.processing_started_at.text("processing_started_at", p),
+            processed_offset: self.processed_offset.count("processed_offset", p),
+            written_count: self.written_count.count("written_count", p),
+            duplicate_count: self.duplicate_count.count("duplicate_count", p),
+            duplicate_seen_count: self.duplicate_seen_count.count("duplicate_seen_count", p),
+            rejected_seen_count: self.rejected_seen_count.count("rejected_seen_count", p),
+            unreadable: Vec::new(),
+        })
     }
 }
 
 /// `v` in decimals (up to six places), without Rust's float formatting, which would
 /// cost the bundle ~10 KB for this one rare case.
-fn decimal(v: f64) -> String {
+pub(crate) fn decimal(v: f64) -> String {
     // Beyond 1e13 the millionths would not fit in a u64.
     if !v.is_finite() || v.abs() >= 1e13 {
         return "a number out of range".to_owned();
@@ -410,54 +731,4 @@ fn decimal(v: f64) -> String {
     )
     .trim_end_matches('.')
     .to_owned()
-}
-
-/// Reads `null` as the type's default (an empty list, say).
-pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
-
-/// Reads `""` and `null` alike as `None`.
-pub(crate) fn non_empty_string<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<String>, D::Error> {
-    Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
-}
-
-/// Reads the `fields` map into a list that keeps the order the API sent.
-fn fields_in_order<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<SchemaField>, D::Error> {
-    #[derive(Deserialize)]
-    struct FieldBody {
-        #[serde(rename = "type")]
-        field_type: FieldType,
-        #[serde(default)]
-        label: Option<String>,
-    }
-
-    struct Visit;
-    impl<'de> Visitor<'de> for Visit {
-        type Value = Vec<SchemaField>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a map of field key to field descriptor")
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Vec::new())
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(0));
-            while let Some((key, body)) = map.next_entry::<String, FieldBody>()? {
-                fields.push(SchemaField {
-                    key,
-                    field_type: body.field_type,
-                    label: body.label,
-                });
-            }
-            Ok(fields)
-        }
-    }
-    d.deserialize_any(Visit)
 }

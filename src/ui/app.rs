@@ -93,11 +93,12 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
                     .import
                     .with(|s| s.last_good.as_ref().map(|(job, _)| job.clone()));
             }
-            dataset.with(|d| match &d.as_ref()?.details {
-                DatasetDetails::V4(v4) => {
-                    v4.imports.iter().find(|j| j.import_id == chosen).cloned()
-                }
-                DatasetDetails::V3(_) => None,
+            dataset.with(|d| {
+                d.as_ref()?
+                    .imports()
+                    .iter()
+                    .find(|j| j.import_id == chosen)
+                    .cloned()
             })
         })
     };
@@ -115,16 +116,16 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
     let section = Memo::new(move |_| {
         dataset.with(|d| {
             d.as_ref().map(|d| match &d.details {
-                DatasetDetails::V3(v3) => Section::V3(v3.clone()),
+                DatasetDetails::V3(v3) => Section::V3(V3Details {
+                    imports: Vec::new(),
+                    ..v3.clone()
+                }),
                 DatasetDetails::V4(v4) => Section::V4(v4.schema.clone()),
             })
         })
     });
     let imports = Memo::new(move |_| {
-        dataset.with(|d| match d.as_ref().map(|d| &d.details) {
-            Some(DatasetDetails::V4(v4)) => v4.imports.clone(),
-            _ => Vec::new(),
-        })
+        dataset.with(|d| d.as_ref().map(|d| d.imports().to_vec()).unwrap_or_default())
     });
     let dataset_view = move || match header.get() {
         None => (dataset_error.get().is_none()).then(|| view! { <DatasetSkeleton/> }.into_any()),
@@ -132,7 +133,10 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
             view! {
                 <DatasetHeader dataset=d/>
                 {move || section.get().map(|s| match s {
-                    Section::V3(v3) => view! { <V3Section details=v3/> }.into_any(),
+                    Section::V3(v3) => view! {
+                        <V3Section details=v3 imports=imports selected=selected/>
+                    }
+                    .into_any(),
                     Section::V4(schema) => view! {
                         <V4Section schema=schema imports=imports selected=selected/>
                     }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::format::number;
 use super::time::Timestamp;
 use crate::api::Dataset;
+use crate::present::unreadable_line;
 
 /// The dataset's identity and size.
 #[component]
@@ -18,9 +19,19 @@ pub fn DatasetHeader(dataset: Dataset) -> impl IntoView {
         });
     };
     let dash = || "—".to_owned();
+    let unreadable = unreadable_line(&dataset.unreadable);
+    let name = if dataset.name.is_empty() {
+        "Unnamed dataset".to_owned()
+    } else {
+        dataset.name
+    };
+    let version = match dataset.schema_version.as_str() {
+        "" => dash(),
+        v => v.to_owned(),
+    };
     view! {
         <header class="pdm-header" part="header">
-            <h2 class="pdm-title">{dataset.name}</h2>
+            <h2 class="pdm-title">{name}</h2>
             <dl class="pdm-facts">
                 <div>
                     <dt>"Dataset id"</dt>
@@ -44,8 +55,9 @@ pub fn DatasetHeader(dataset: Dataset) -> impl IntoView {
                         {dataset.total_datapoint_count.map(number).unwrap_or_else(dash)}
                     </dd>
                 </div>
-                <div><dt>"Version"</dt><dd>{dataset.schema_version.to_string()}</dd></div>
+                <div><dt>"Version"</dt><dd>{version}</dd></div>
             </dl>
+            {unreadable.map(|line| view! { <p class="pdm-note" data-unreadable="">{line}</p> })}
         </header>
     }
 }

@@ -20,10 +20,7 @@ pub fn ErrorMessage(
         } => Some(ApiErrorBody((**body).clone())),
         _ => None,
     };
-    let summary = match &error {
-        ClientError::Http { status, .. } => headline(*status),
-        other => other.to_string(),
-    };
+    let summary = error.headline();
     view! {
         <div class="pdm-error" part="alert" role="alert">
             <p class="pdm-error-summary">{summary}</p>
@@ -35,16 +32,6 @@ pub fn ErrorMessage(
             })}
         </div>
     }
-}
-
-/// What an HTTP status means for the person looking, and what to do.
-fn headline(status: u16) -> String {
-    ClientError::Http {
-        status,
-        body: None,
-        retry_after: None,
-    }
-    .to_string()
 }
 
 struct ApiErrorBody(ApiError);

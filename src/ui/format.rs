@@ -3,7 +3,7 @@
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use wasm_bindgen::JsValue;
 
-use crate::present::relative_parts;
+use crate::present::{as_utc, relative_parts};
 
 fn locale() -> String {
     web_sys::window()
@@ -46,9 +46,10 @@ pub fn number(n: u64) -> String {
     })
 }
 
-/// Milliseconds since the epoch for an ISO 8601 timestamp, if it parses.
+/// Milliseconds since the epoch for an ISO 8601 timestamp, if it parses (one with no
+/// zone is read as UTC, as the API documents).
 pub fn parse_time(iso: &str) -> Option<f64> {
-    let ms = Date::parse(iso);
+    let ms = Date::parse(&as_utc(iso));
     ms.is_finite().then_some(ms)
 }
 

@@ -10,7 +10,9 @@ use super::format::number;
 use super::record_table::RecordTable;
 use super::time::Timestamp;
 use crate::api::{ImportJob, ImportStatus};
-use crate::present::{import_advice, partial_view_note};
+use crate::present::{
+    BarPart, bar_label, bar_parts, import_advice, partial_view_note, unreadable_line,
+};
 
 /// Details of `job`, which belongs to `dataset_id`.
 #[component]
@@ -28,6 +30,7 @@ pub fn ImportDetails(mut job: ImportJob, dataset_id: String) -> impl IntoView {
     let advice = import_advice(&job.status);
     let reason = job.reason.clone();
     let show_table = !errors.is_empty();
+    let unreadable = unreadable_line(&job.unreadable);
     view! {
         <section class="pdm-import" data-import-id=job.import_id.clone() aria-label="Import details">
             <h3>
@@ -48,6 +51,7 @@ pub fn ImportDetails(mut job: ImportJob, dataset_id: String) -> impl IntoView {
             {reason.map(|r| view! { <p class="pdm-reason"><strong>"Reason: "</strong>{r}</p> })}
             {advice.map(|a| view! { <p class="pdm-note">{a}</p> })}
             {truncated.map(|note| view! { <p class="pdm-note" data-partial-view="">{note}</p> })}
+            {unreadable.map(|line| view! { <p class="pdm-note" data-unreadable="">{line}</p> })}
             {show_table.then(|| view! {
                 <RecordTable errors=errors.clone() dataset_id=dataset_id.clone() import_id=job.import_id.clone()/>
             })}
@@ -76,13 +80,14 @@ fn progress_line(job: &ImportJob) -> String {
     }
 }
 
-/// New, duplicate and rejected records as one bar, widths in proportion.
+/// The known counts (new, or accepted when duplicates are unknown; duplicates;
+/// rejected) as one bar, widths in proportion.
 #[component]
 fn CountBar(job: ImportJob) -> impl IntoView {
-    let new = job.newly_written().unwrap_or(0);
-    let duplicates = job.duplicates().unwrap_or(0);
-    let rejected = job.rejected().unwrap_or(0);
-    let total = new.saturating_add(duplicates).saturating_add(rejected);
+    let parts = bar_parts(&job);
+    let total = parts
+        .iter()
+        .fold(0u64, |sum, (_, n)| sum.saturating_add(*n));
     if total == 0 {
         return ().into_any();
     }
@@ -91,17 +96,23 @@ fn CountBar(job: ImportJob) -> impl IntoView {
         let hundredths = n.saturating_mul(10_000) / total;
         format!("width: {}.{:02}%", hundredths / 100, hundredths % 100)
     };
-    let label = format!(
-        "{} new, {} duplicates, {} rejected",
-        number(new),
-        number(duplicates),
-        number(rejected)
-    );
+    let label = bar_label(&parts, number);
+    // Always three spans (one view shape): new or accepted, duplicates, rejected; a part
+    // that is not known has no width and no `data-part`.
+    let slot = |wanted: &[BarPart]| {
+        parts
+            .iter()
+            .find(|(part, _)| wanted.contains(part))
+            .map_or((None, pct(0)), |(part, n)| (Some(part.words().0), pct(*n)))
+    };
+    let (first, first_width) = slot(&[BarPart::New, BarPart::Accepted]);
+    let (dup, dup_width) = slot(&[BarPart::Duplicates]);
+    let (rej, rej_width) = slot(&[BarPart::Rejected]);
     view! {
         <div class="pdm-bar" role="img" aria-label=label.clone() title=label>
-            <span class="pdm-bar-new" style=pct(new)></span>
-            <span class="pdm-bar-dup" style=pct(duplicates)></span>
-            <span class="pdm-bar-rej" style=pct(rejected)></span>
+            <span class="pdm-bar-new" data-part=first style=first_width></span>
+            <span class="pdm-bar-dup" data-part=dup style=dup_width></span>
+            <span class="pdm-bar-rej" data-part=rej style=rej_width></span>
         </div>
     }
     .into_any()

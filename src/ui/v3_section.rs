@@ -3,11 +3,17 @@
 use leptos::prelude::*;
 
 use super::badge::DatasetBadge;
-use crate::api::V3Details;
+use super::v4_section::ImportList;
+use crate::api::{ImportJob, V3Details};
 
-/// The V3 part of a dataset (`data-dataset-version="3"`).
+/// The V3 part of a dataset (`data-dataset-version="3"`), with the imports when the
+/// answer lists some anyway (Prolific's reference example does).
 #[component]
-pub fn V3Section(details: V3Details) -> impl IntoView {
+pub fn V3Section(
+    details: V3Details,
+    #[prop(into)] imports: Signal<Vec<ImportJob>>,
+    selected: RwSignal<Option<String>>,
+) -> impl IntoView {
     let grouping = match details.has_predetermined_grouping_id {
         Some(true) => "Yes (META_TASK_GROUP_ID column)",
         Some(false) => "No",
@@ -26,6 +32,7 @@ pub fn V3Section(details: V3Details) -> impl IntoView {
                 <div><dt>"File"</dt><dd>{details.filename.unwrap_or_else(|| "—".to_owned())}</dd></div>
                 <div><dt>"Predetermined grouping"</dt><dd>{grouping}</dd></div>
             </dl>
+            <ImportList imports=imports selected=selected quiet_when_empty=true/>
         </section>
     }
 }

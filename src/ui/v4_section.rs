@@ -55,7 +55,10 @@ fn SchemaView(schema: DatasetSchema) -> impl IntoView {
                                     <td><code>{field.key}</code></td>
                                     <td>
                                         <span class="pdm-field-type" data-known=known.to_string()>
-                                            {field.field_type.as_str().to_owned()}
+                                            {match field.field_type.as_str() {
+                                                "" => "—".to_owned(),
+                                                t => t.to_owned(),
+                                            }}
                                         </span>
                                         <span class="pdm-meaning">{field_type_meaning(&field.field_type)}</span>
                                     </td>
@@ -91,10 +94,14 @@ fn row_key(job: &ImportJob) -> RowKey {
     )
 }
 
+/// The imports of a dataset, most recent first, each with a "Details" button that sets
+/// `selected` (V4, and a V3 answer that lists imports anyway); with none, "No imports
+/// yet." unless `quiet_when_empty`.
 #[component]
-fn ImportList(
+pub fn ImportList(
     imports: Signal<Vec<ImportJob>>,
     selected: RwSignal<Option<String>>,
+    #[prop(optional)] quiet_when_empty: bool,
 ) -> impl IntoView {
     let count = |n: Option<u64>| n.map(number).unwrap_or_else(|| "—".to_owned());
     let row = move |job: ImportJob| {
@@ -124,7 +131,7 @@ fn ImportList(
     view! {
         <Show
             when=move || imports.with(|list| !list.is_empty())
-            fallback=|| view! { <p class="pdm-note">"No imports yet."</p> }
+            fallback=move || (!quiet_when_empty).then(|| view! { <p class="pdm-note">"No imports yet."</p> })
         >
             <div class="pdm-imports">
                 <h3>"Imports"</h3>
