@@ -5,10 +5,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -16,108 +13,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpSocket, TcpStream};
 
 const P: &str = "/api/v1/data-collection/datasets/";
-
-/// The proxy binary, running until dropped; its log lines are collected.
-struct Proxy {
-    child: Child,
-    addr: SocketAddr,
-    log: Arc<Mutex<String>>,
-}
-
-impl Proxy {
-    /// Starts `dataset-proxy serve` on a free loopback port in front of `upstream`,
-    /// under `prlimit` when `files` is given (`SOFT:HARD` open files), with extra flags.
-    async fn start(upstream: &str, files: Option<&str>, flags: &[&str]) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-        let bin = env!("CARGO_BIN_EXE_dataset-proxy");
-        let mut command = match files {
-            Some(limit) => {
-                let mut c = Command::new("prlimit");
-                c.arg(format!("--nofile={limit}")).arg(bin);
-                c
-            }
-            None => Command::new(bin),
-        };
-        command
-            .args([
-                "serve",
-                "--listen",
-                &addr.to_string(),
-                "--upstream",
-                upstream,
-            ])
-            .args(flags)
-            .env("PROLIFIC_TOKEN", TOKEN)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
-        let mut child = command.spawn().expect("proxy starts");
-        let log = Arc::new(Mutex::new(String::new()));
-        // The log goes to standard output.
-        let stdout = child.stdout.take().expect("stdout");
-        let sink = Arc::clone(&log);
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                sink.lock().expect("log").push_str(&(line + "\n"));
-            }
-        });
-        // Dropping `Proxy` kills and waits for the child, whatever happens next.
-        let proxy = Self { child, addr, log };
-        for _ in 0..100 {
-            if TcpStream::connect(addr).await.is_ok() {
-                return proxy;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the proxy did not start: {}", proxy.log());
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().expect("log").clone()
-    }
-
-    /// Resident memory in KiB.
-    fn rss_kib(&self) -> u64 {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("status");
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmRSS")
-    }
-
-    fn terminate(&self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(status.success());
-    }
-
-    /// Waits up to `limit` for the process to exit; returns how long it took.
-    async fn exited_within(&mut self, limit: Duration) -> Option<Duration> {
-        let started = Instant::now();
-        while started.elapsed() < limit {
-            if self.child.try_wait().expect("wait").is_some() {
-                return Some(started.elapsed());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        None
-    }
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Reads until the peer closes (Ok(elapsed)) or `limit` passes (Err).
 async fn closed_within(
@@ -145,7 +40,7 @@ fn get(addr: SocketAddr, path: &str, keep_alive: bool) -> String {
 #[tokio::test]
 async fn silent_trickling_and_idle_connections_are_closed_by_the_header_timeout() {
     let upstream = FakeUpstream::start().await;
-    let proxy = Proxy::start(&upstream.url, None, &[]).await;
+    let proxy = ProxyProcess::start(&upstream.url, None, &[]).await;
     let addr = proxy.addr;
 
     let started = Instant::now();
@@ -208,7 +103,7 @@ async fn silent_trickling_and_idle_connections_are_closed_by_the_header_timeout(
 async fn one_address_cannot_take_every_connection() {
     let _ = rlimit::increase_nofile_limit(8192);
     let upstream = FakeUpstream::start().await;
-    let proxy = Proxy::start(&upstream.url, Some("1024:1024"), &[]).await;
+    let proxy = ProxyProcess::start(&upstream.url, Some("1024:1024"), &[]).await;
     let addr = proxy.addr;
 
     let mut flood = Vec::new();
@@ -269,7 +164,7 @@ async fn one_address_cannot_take_every_connection() {
 #[tokio::test]
 async fn the_open_file_limit_is_raised_to_the_hard_limit() {
     let upstream = FakeUpstream::start().await;
-    let proxy = Proxy::start(&upstream.url, Some("256:4096"), &[]).await;
+    let proxy = ProxyProcess::start(&upstream.url, Some("256:4096"), &[]).await;
     let limits =
         std::fs::read_to_string(format!("/proc/{}/limits", proxy.child.id())).expect("limits");
     let line = limits
@@ -285,7 +180,7 @@ async fn the_open_file_limit_is_raised_to_the_hard_limit() {
 async fn unfinished_heads_are_bounded_in_size_and_memory() {
     let _ = rlimit::increase_nofile_limit(8192);
     let upstream = FakeUpstream::start().await;
-    let proxy = Proxy::start(
+    let proxy = ProxyProcess::start(
         &upstream.url,
         None,
         &["--max-connections-per-client", "1000"],
@@ -339,7 +234,7 @@ async fn unfinished_heads_are_bounded_in_size_and_memory() {
 #[tokio::test]
 async fn sigterm_finishes_in_flight_requests_and_closes_the_rest_within_the_grace() {
     let upstream = FakeUpstream::start().await;
-    let mut proxy = Proxy::start(
+    let mut proxy = ProxyProcess::start(
         &upstream.url,
         None,
         &["--shutdown-grace", "5", "--header-timeout", "60"],
@@ -390,7 +285,7 @@ async fn sigterm_finishes_in_flight_requests_and_closes_the_rest_within_the_grac
 #[tokio::test]
 async fn the_grace_period_bounds_a_request_that_takes_too_long() {
     let upstream = FakeUpstream::start().await;
-    let mut proxy = Proxy::start(&upstream.url, None, &["--shutdown-grace", "1"]).await;
+    let mut proxy = ProxyProcess::start(&upstream.url, None, &["--shutdown-grace", "1"]).await;
     let addr = proxy.addr;
     // The fake upstream answers this one after 3 s: longer than the grace.
     let mut slow = TcpStream::connect(addr).await.expect("connect");

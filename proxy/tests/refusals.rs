@@ -377,40 +377,17 @@ async fn the_datasets_file_is_re_read_on_sighup() {
     let file = dir.path().join("datasets.txt");
     std::fs::write(&file, format!("# the team's datasets\n{OK_DATASET}\n")).expect("write");
     let upstream = FakeUpstream::start().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
-    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dataset-proxy"))
-        .args([
-            "serve",
-            "--listen",
-            &addr.to_string(),
-            "--upstream",
-            &upstream.url,
-        ])
-        .arg("--allow-datasets-file")
-        .arg(&file)
-        .env("PROLIFIC_TOKEN", TOKEN)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("starts");
-    let mut up = false;
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(addr).await.is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let file_flag = file.to_str().expect("utf-8 path");
+    let proxy =
+        ProxyProcess::start(&upstream.url, None, &["--allow-datasets-file", file_flag]).await;
+    let addr = proxy.addr;
     let before_ok = request(addr, "GET", &dataset(OK_DATASET), &[]).await.status;
     let before_other = request(addr, "GET", &dataset(IN_WORKSPACE), &[])
         .await
         .status;
     std::fs::write(&file, format!("{IN_WORKSPACE}\n")).expect("write");
     let hup = std::process::Command::new("kill")
-        .args(["-HUP", &child.id().to_string()])
+        .args(["-HUP", &proxy.child.id().to_string()])
         .status()
         .expect("kill");
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
@@ -418,9 +395,7 @@ async fn the_datasets_file_is_re_read_on_sighup() {
     let after_other = request(addr, "GET", &dataset(IN_WORKSPACE), &[])
         .await
         .status;
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(up && hup.success());
+    assert!(hup.success());
     assert_eq!((before_ok, before_other), (200, 404));
     assert_eq!((after_ok, after_other), (404, 200), "the new list applies");
     assert_eq!(upstream.hits(), 2);

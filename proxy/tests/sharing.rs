@@ -140,25 +140,15 @@ async fn healthz_answers_without_an_upstream_request() {
 #[tokio::test]
 async fn the_admin_listener_serves_metrics_that_count_what_happened() {
     let upstream = FakeUpstream::start().await;
-    let free = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("port")
-    };
-    let (addr, admin) = (free(), free());
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dataset-proxy"))
-        .args([
-            "serve",
-            "--listen",
-            &addr.to_string(),
-            "--upstream",
-            &upstream.url,
-        ])
-        .args(["--admin-listen", &admin.to_string(), "--cache-ttl", "5"])
-        .env("PROLIFIC_TOKEN", TOKEN)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("starts");
+    let admin: std::net::SocketAddr = ([127, 0, 0, 1], free_port()).into();
+    let admin_flag = admin.to_string();
+    let proxy = ProxyProcess::start(
+        &upstream.url,
+        None,
+        &["--admin-listen", &admin_flag, "--cache-ttl", "5"],
+    )
+    .await;
+    let addr = proxy.addr;
     let mut up = false;
     for _ in 0..100 {
         if tokio::net::TcpStream::connect(admin).await.is_ok() {
@@ -180,9 +170,8 @@ async fn the_admin_listener_serves_metrics_that_count_what_happened() {
     statuses.push(request(addr, "GET", "/api/v1/other", &[]).await.status);
     let metrics = request(admin, "GET", "/metrics", &[]).await;
     let health = request(admin, "GET", "/healthz", &[]).await;
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(up);
+    drop(proxy);
+    assert!(up, "the admin listener started");
     assert_eq!(statuses, [200, 200, 200, 403, 404]);
     assert_eq!(health.status, 200);
     assert_eq!(metrics.status, 200);

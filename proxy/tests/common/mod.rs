@@ -2,10 +2,12 @@
 //! it, a proxy on a loopback port, and raw HTTP/1.1 requests.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
+use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::Request;
@@ -326,4 +328,113 @@ fn dechunk(mut body: &str) -> String {
         body = rest[n..].strip_prefix("\r\n").unwrap_or(&rest[n..]);
     }
     out
+}
+
+/// `dataset-proxy serve` as a process (debug build), running until dropped; its log
+/// lines are collected.
+pub struct ProxyProcess {
+    pub child: Child,
+    pub addr: SocketAddr,
+    log: Arc<Mutex<String>>,
+}
+
+impl ProxyProcess {
+    /// Starts `dataset-proxy serve` on a free loopback port in front of `upstream`,
+    /// under `prlimit` when `files` is given (`SOFT:HARD` open files), with extra flags;
+    /// returns once it accepts connections.
+    pub async fn start(upstream: &str, files: Option<&str>, flags: &[&str]) -> Self {
+        let port = free_port();
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let bin = env!("CARGO_BIN_EXE_dataset-proxy");
+        let mut command = match files {
+            Some(limit) => {
+                let mut c = Command::new("prlimit");
+                c.arg(format!("--nofile={limit}")).arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
+        command
+            .args([
+                "serve",
+                "--listen",
+                &addr.to_string(),
+                "--upstream",
+                upstream,
+            ])
+            .args(flags)
+            .env("PROLIFIC_TOKEN", TOKEN)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut child = command.spawn().expect("proxy starts");
+        let log = Arc::new(Mutex::new(String::new()));
+        // The log goes to standard output.
+        let stdout = child.stdout.take().expect("stdout");
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                sink.lock().expect("log").push_str(&(line + "\n"));
+            }
+        });
+        // Dropping `Proxy` kills and waits for the child, whatever happens next.
+        let proxy = Self { child, addr, log };
+        for _ in 0..100 {
+            if TcpStream::connect(addr).await.is_ok() {
+                return proxy;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the proxy did not start: {}", proxy.log());
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().expect("log").clone()
+    }
+
+    /// Resident memory in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).expect("status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS")
+    }
+
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    /// Waits up to `limit` for the process to exit; returns how long it took.
+    pub async fn exited_within(&mut self, limit: Duration) -> Option<Duration> {
+        let started = Instant::now();
+        while started.elapsed() < limit {
+            if self.child.try_wait().expect("wait").is_some() {
+                return Some(started.elapsed());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        None
+    }
+}
+
+impl Drop for ProxyProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A free loopback port (free when asked; good enough for tests).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
 }
