@@ -73,7 +73,7 @@ async fn follows_an_import_through_its_steps() {
             .await
             .expect("import");
         seen.push(job.status.clone());
-        if job.status.is_terminal() {
+        if job.status.processing_ended() {
             assert_eq!(job.errors.len(), 3_000);
             assert_eq!(job.rejected_count, Some(3_412));
             assert!(job.errors_truncated());
