@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -301,10 +301,20 @@ describe('screenshots', () => {
     for (const theme of ['light', 'dark']) {
       for (const [label, width, height] of [['desktop', 1280, 1400], ['mobile', 360, 1400]]) {
         await reset(DEMO);
-        const { page, close } = await openPage(demoUrl({ dataset_id: V4, import_id: LIFECYCLE, poll_interval: 500, theme }), { width, height, colorScheme: theme });
+        const { page, problems, close } = await openPage(demoUrl({ dataset_id: V4, import_id: LIFECYCLE, poll_interval: 500, theme }), { width, height, colorScheme: theme });
         await page.locator('table[data-error-table]').waitFor({ timeout: 20000 });
-        await page.screenshot({ path: join(SCREENSHOTS, `${label}-${theme}.png`) });
+        // What the picture shows: the followed import at `partial`, polling over, the
+        // V4 dataset and its rejected records, in the theme asked for.
+        assert.equal(await page.locator('[role="status"] [data-import-status]').getAttribute('data-import-status'), 'partial');
+        assert.equal(await page.locator('[data-dataset-version]').getAttribute('data-dataset-version'), '4');
+        assert.equal(await page.locator('.pdm').getAttribute('data-theme'), theme);
+        assert.ok((await page.locator('table[data-error-table] tbody tr').count()) > 0, 'rejected records listed');
+        assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
+        const file = join(SCREENSHOTS, `${label}-${theme}.png`);
+        await page.screenshot({ path: file });
         await close();
+        assert.ok(statSync(file).size > 1000, `${file} is empty`);
+        assert.deepEqual([...readFileSync(file).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${file} is a PNG`);
       }
     }
   });
