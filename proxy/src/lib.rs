@@ -20,7 +20,8 @@
 //!                 │                  graceful shutdown (cli runs `mock` on it too)
 //!                 └─▶ mock ─▶ scenario   scenario files and the embedded demo
 //!
-//! shared by both modes: gate (which requests are allowed) ─▶ routes (the two paths),
+//! shared by both modes: gate (which requests are allowed) ─▶ routes (the two paths,
+//!                       from the dataset-wire crate), error (StartError: why startup failed),
 //!                       problem (Prolific-shaped local errors), site (static files),
 //!                       request_log (one line per request)
 //! ```
@@ -28,6 +29,7 @@
 //! Arrows point from a module to what it uses; `mock` uses nothing under `serve`.
 
 pub mod cli;
+pub mod error;
 pub mod gate;
 pub mod mock;
 pub mod problem;

@@ -21,6 +21,7 @@ pub mod rate_limit;
 pub mod token;
 pub mod upstream;
 
+use crate::error::StartError;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -123,7 +124,7 @@ struct Proxy {
 /// One worker's router. Each has its own upstream connection pool; `shared` may be
 /// shared by several. Serve it with `connections::serve` (or with
 /// `into_make_service_with_connect_info::<SocketAddr>()`, so callers can be told apart).
-pub fn app(config: &ServeConfig, shared: &Shared) -> Result<Router, String> {
+pub fn app(config: &ServeConfig, shared: &Shared) -> Result<Router, StartError> {
     let upstream = Upstream::new(UpstreamConfig {
         base: config.upstream.clone(),
         authorization: config.token.authorization(),
