@@ -30,10 +30,10 @@
 
 pub mod cli;
 pub mod error;
-pub mod gate;
+pub(crate) mod gate;
 pub mod mock;
-pub mod problem;
-pub mod request_log;
+pub(crate) mod problem;
+pub(crate) mod request_log;
 pub mod routes;
 pub mod serve;
 pub mod site;

@@ -8,18 +8,18 @@
 //! Only then is Prolific called; its answer is checked (status, token, content type).
 
 pub mod access;
-pub mod admin;
-pub mod answer;
+pub(crate) mod admin;
+pub(crate) mod answer;
 pub mod caller;
-pub mod coalesce;
+pub(crate) mod coalesce;
 pub mod connections;
-pub mod framing;
+pub(crate) mod framing;
 pub mod hosts;
 pub mod metrics;
-pub mod origin;
-pub mod rate_limit;
+pub(crate) mod origin;
+pub(crate) mod rate_limit;
 pub mod token;
-pub mod upstream;
+pub(crate) mod upstream;
 
 use crate::error::StartError;
 use std::num::NonZeroU32;
