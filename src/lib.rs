@@ -21,9 +21,11 @@
 //!   the page-visibility listener that run them. Uses `api`.
 //! - [`ui`]: the view logic (`ui::present`: the words for statuses and errors;
 //!   `ui::records`: the rejected-records table) in plain Rust, and, on `wasm32`, the
-//!   components, one per file. Uses `config`, `api` and `live`.
-//! - `embed` (`mount()`, behind the custom element in `embed/`) and `panic_notice`
-//!   exist only on `wasm32`; they start `ui` from a `RawConfig`.
+//!   components, one per file, and the two ways in: `ui::embed` (`mount()`, behind the
+//!   custom element in `embed/`; re-exported as `embed`) and `ui::start_demo` (the
+//!   demo page), both starting from a `RawConfig`. Uses `config`, `api` and `live`.
+//! - `panic_notice` (on `wasm32`) shows a notice in every widget if the code panics;
+//!   it uses nothing of the crate.
 //!
 //! Everything but the client, the driver and the components is compiled and tested
 //! natively (`tests/*.rs`); those three are tested in headless Chromium.
@@ -34,9 +36,7 @@ pub mod live;
 pub mod ui;
 
 #[cfg(target_arch = "wasm32")]
-pub mod embed;
-#[cfg(target_arch = "wasm32")]
 pub mod panic_notice;
 
 #[cfg(target_arch = "wasm32")]
-pub use ui::start_demo;
+pub use ui::{embed, start_demo};

@@ -1,7 +1,8 @@
 //! The presentation layer. The view logic is plain Rust, compiled and tested natively:
 //! [`present`] (the words, tones and icons for statuses and errors, the count bar) and
 //! [`records`] (the rejected-records table's filtering, sorting, paging and CSV). The
-//! components, one per file, exist only on `wasm32`. Every failure is shown with
+//! components, one per file, and [`embed`] (`mount()`, behind the custom element) exist
+//! only on `wasm32`. Every failure is shown with
 //! `role="alert"`; the DOM hooks documented in the README (`data-dataset-version`,
 //! `data-import-status`, …) are a contract.
 
@@ -18,6 +19,8 @@ mod clock;
 mod dataset_header;
 #[cfg(target_arch = "wasm32")]
 mod download;
+#[cfg(target_arch = "wasm32")]
+pub mod embed;
 #[cfg(target_arch = "wasm32")]
 mod error_message;
 #[cfg(target_arch = "wasm32")]

@@ -10,9 +10,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
+use super::App;
 use crate::api::ClientError;
 use crate::config::{ConfigError, MonitorConfig, RawConfig};
-use crate::ui::App;
 
 thread_local! {
     /// The mounted widgets by handle id. A widget lives here until `unmount()`: the
