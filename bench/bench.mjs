@@ -2,35 +2,28 @@
 // the alternative a user would pick instead, measured in the same run.
 // Usage: node bench/bench.mjs OUT.json  (scripts/bench builds what it needs first)
 // Env: BENCH_MEMORY_CYCLES (default 1000), BENCH_MEMORY_WIDGETS (default 10).
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(join(ROOT, 'tools/package.json'));
-const { chromium } = require('playwright-core');
+import { dirname, join } from 'node:path';
+import { DEMO, MEMORY_FLAGS, PORTS, ROOT, importPath, launchChromium, mockCounts as countsOf, resetMock as resetAt, startMock } from '../tests/support/stack.mjs';
 
 const OUT = process.argv[2] ?? join(ROOT, 'target/bench/browser.json');
 const WORK = join(ROOT, 'target/bench');
 const WWW = join(WORK, 'www');
 const FIXTURES = join(WORK, 'fixtures');
 const BIN = process.env.DATASET_PROXY_BIN ?? join(ROOT, 'target/server/dataset-proxy');
-const ADDR = process.env.BENCH_MOCK_ADDR ?? '127.0.0.1:18971';
+const ADDR = PORTS.benchMock;
 const BASE = `http://${ADDR}`;
 const MEMORY_CYCLES = Number(process.env.BENCH_MEMORY_CYCLES ?? 1000);
 const MEMORY_WIDGETS = Number(process.env.BENCH_MEMORY_WIDGETS ?? 10);
 const SIZES = [1000, 10000];
 
-const V4 = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
-const LIFECYCLE = '6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b10';
-const ENDLESS_DATASET = '50a50a50-0000-4000-8000-000000000001';
-const ENDLESS = '50a50a50-0000-4000-8000-000000000002';
+const V4 = DEMO.V4_MAIN;
+const LIFECYCLE = DEMO.LIFECYCLE_IMPORT;
+const ENDLESS_DATASET = DEMO.ENDLESS;
+const ENDLESS = DEMO.ENDLESS_IMPORT;
 const SLOW = '50a50a50-0000-4000-8000-0000000000de';
 const SLOW_DELAY_MS = 1600;
 const POLL_MS = 500;
-const importPath = (d, i) => `/api/v1/data-collection/datasets/${d}/imports/${i}`;
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -102,13 +95,8 @@ function prepare() {
   return bytes;
 }
 
-async function launch(extraArgs = []) {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--js-flags=--expose-gc',
-      '--enable-precise-memory-info', ...extraArgs],
-  });
+function launch(extraArgs = []) {
+  return launchChromium([...MEMORY_FLAGS, ...extraArgs]);
 }
 
 async function openPage(browser, { netTrack = false } = {}) {
@@ -278,12 +266,8 @@ async function renderBench(page) {
   }, SIZES);
 }
 
-async function mockCounts() {
-  return (await fetch(`${BASE}/_mock/requests`)).json();
-}
-async function resetMock() {
-  await fetch(`${BASE}/_mock/reset`, { method: 'POST' });
-}
+const mockCounts = () => countsOf(BASE);
+const resetMock = () => resetAt(BASE);
 
 // Starts the widget (via mount()) or the naive poller on a fresh page.
 async function startPoller(browser, kind, dataset, importId) {
@@ -411,17 +395,11 @@ async function memoryBench(browser) {
 }
 
 const bytes = prepare();
-const mock = spawn(BIN, ['mock', '--listen', ADDR, '--fixtures', FIXTURES, '--static', WWW], {
-  stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' },
-});
+const mock = await startMock(BIN, ADDR, ['--fixtures', FIXTURES, '--static', WWW], { RUST_LOG: 'warn' });
 const stop = () => mock.kill();
 process.on('SIGINT', () => { stop(); process.exit(130); });
 let failed = false;
 try {
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${BASE}/_mock/requests`)).ok) break; } catch {}
-    await sleep(100);
-  }
   const results = { bytes, chromium: '' };
   // Frames as soon as they are ready (no 60 Hz vsync), so "painted" is not rounded up.
   const only = process.env.BENCH_ONLY; // one of: speed, polling, memory (for development)

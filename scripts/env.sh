@@ -20,7 +20,7 @@ build_web_pkg() {
   cargo build -p "$crate" --lib --release --target wasm32-unknown-unknown --locked
   mkdir -p "$out"
   wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$name" \
-    "$ROOT/target/wasm32-unknown-unknown/release/$artifact.wasm"
+    "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/$artifact.wasm"
   wasm-opt -Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     --strip-debug --strip-producers \

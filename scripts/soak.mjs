@@ -4,27 +4,22 @@
 // and the proxy's open files and memory.
 // Run: scripts/soak  (needs scripts/build-embed output in examples/pkg)
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(join(ROOT, 'tools/package.json'));
-const { chromium } = require('playwright-core');
+import { join } from 'node:path';
+import { DEMO, MEMORY_FLAGS, PORTS, ROOT, importPath, launchChromium, mockCounts, startMock, waitForUrl } from '../tests/support/stack.mjs';
 
 const POLLS = Number(process.env.SOAK_POLLS ?? 10000);
 const WIDGETS = Number(process.env.SOAK_WIDGETS ?? 20);
-const MOCK_ADDR = process.env.SOAK_MOCK_ADDR ?? '127.0.0.1:18951';
-const PROXY_ADDR = process.env.SOAK_PROXY_ADDR ?? '127.0.0.1:18952';
+const MOCK_ADDR = PORTS.soakMock;
+const PROXY_ADDR = PORTS.soakProxy;
 const MOCK = `http://${MOCK_ADDR}`;
 const BASE = `http://${PROXY_ADDR}`;
 const BIN = join(ROOT, 'target/debug/dataset-proxy');
-const DATASET = '50a50a50-0000-4000-8000-000000000001';
-const IMPORT = '50a50a50-0000-4000-8000-000000000002';
+const DATASET = DEMO.ENDLESS;
+const IMPORT = DEMO.ENDLESS_IMPORT;
 const MB = 1024 * 1024;
 
-const mock = spawn(BIN, ['mock', '--listen', MOCK_ADDR], { stdio: ['ignore', 'ignore', 'inherit'] });
+const mock = await startMock(BIN, MOCK_ADDR);
 const proxy = spawn(BIN, ['serve', '--listen', PROXY_ADDR, '--upstream', MOCK, '--static', join(ROOT, 'examples'),
   '--rate-per-minute', '1000000', '--rate-burst', '100000',
   // Every poll goes up (only polls that overlap are shared), so the mock counts them all.
@@ -37,8 +32,8 @@ const procStats = () => ({
   rssKb: Number(readFileSync(`/proc/${proxy.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]),
 });
 const polls = async () => {
-  const counts = await (await fetch(`${MOCK}/_mock/requests`)).json();
-  return counts[`/api/v1/data-collection/datasets/${DATASET}/imports/${IMPORT}`] ?? 0;
+  const counts = await mockCounts(MOCK);
+  return counts[importPath(DATASET, IMPORT)] ?? 0;
 };
 
 let failed = false;
@@ -48,18 +43,8 @@ const check = (ok, what) => {
 };
 
 try {
-  for (const url of [`${MOCK}/_mock/requests`, `${BASE}/index.html`]) {
-    for (let i = 0; i < 100; i++) {
-      try { if ((await fetch(url)).ok) break; } catch {}
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--js-flags=--expose-gc',
-      '--enable-precise-memory-info'],
-  });
+  await waitForUrl(`${BASE}/index.html`);
+  const browser = await launchChromium(MEMORY_FLAGS);
   const page = await browser.newPage();
   const problems = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));

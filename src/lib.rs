@@ -1,22 +1,42 @@
 //! Prolific Dataset Monitor: a browser widget that shows an AI Task Builder dataset and
 //! follows its imports, talking to Prolific only through `dataset-proxy`.
 //!
-//! Data flows one way: [`config`] → [`api`] (typed models and client) → `ui`. The
-//! models and configuration are plain Rust and tested natively; the client and the
-//! components exist only on `wasm32`.
+//! # Layout
+//!
+//! Data flows one way, and every `use crate::…` points left along it:
+//!
+//! ```text
+//! config → api → live → ui
+//! ```
+//!
+//! - [`config`]: [`config::RawConfig`] (what a query string, the element's attributes or
+//!   `mount()`'s options gave) and its `validate()` into [`config::MonitorConfig`].
+//!   Uses `api` for the id types only.
+//! - [`api`]: the wire contract (ids and route paths, shared with the proxy through
+//!   `dataset-wire`), the tolerant models of both endpoints, their errors with a plain
+//!   technical `Display`, and, on `wasm32`, the gloo-net client. Uses nothing else of
+//!   the crate.
+//! - [`live`]: the polling policy and the rules for the `import-status-change` /
+//!   `import-finished` events (plain Rust), and, on `wasm32`, the gloo-timers driver and
+//!   the page-visibility listener that run them. Uses `api`.
+//! - [`ui`]: the view logic (`ui::present`: the words for statuses and errors;
+//!   `ui::records`: the rejected-records table) in plain Rust, and, on `wasm32`, the
+//!   components, one per file, and the two ways in: `ui::embed` (`mount()`, behind the
+//!   custom element in `embed/`; re-exported as `embed`) and `ui::start_demo` (the
+//!   demo page), both starting from a `RawConfig`. Uses `config`, `api` and `live`.
+//! - `panic_notice` (on `wasm32`) shows a notice in every widget if the code panics;
+//!   it uses nothing of the crate.
+//!
+//! Everything but the client, the driver and the components is compiled and tested
+//! natively (`tests/*.rs`); those three are tested in headless Chromium.
 
 pub mod api;
 pub mod config;
 pub mod live;
-pub mod present;
-pub mod records;
-
-#[cfg(target_arch = "wasm32")]
-pub mod embed;
-#[cfg(target_arch = "wasm32")]
-pub mod panic_notice;
-#[cfg(target_arch = "wasm32")]
 pub mod ui;
 
 #[cfg(target_arch = "wasm32")]
-pub use ui::start_demo;
+pub mod panic_notice;
+
+#[cfg(target_arch = "wasm32")]
+pub use ui::{embed, start_demo};

@@ -14,16 +14,17 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod browser;
 
 use browser::{API, reset_mock};
+use dataset_wire::demo;
 
-const SEED_V3: &str = "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d";
-const V4_MAIN: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
-const SEED_IMPORT: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
-const LIFECYCLE: &str = "6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b10";
-const UNKNOWN: &str = "00000000-0000-4000-8000-000000000404";
-const RATE_LIMITED: &str = "00000000-0000-4000-8000-000000000429";
-const FLAKY: &str = "00000000-0000-4000-8000-000000000502";
-const MALFORMED: &str = "00000000-0000-4000-8000-0000000000e1";
-const SLOW: &str = "00000000-0000-4000-8000-0000000000d1";
+const SEED_V3: &str = demo::REFERENCE_V3;
+const V4_MAIN: &str = demo::V4_MAIN;
+const SEED_IMPORT: &str = demo::REFERENCE_IMPORT;
+const LIFECYCLE: &str = demo::LIFECYCLE_IMPORT;
+const UNKNOWN: &str = demo::UNKNOWN;
+const RATE_LIMITED: &str = demo::RATE_LIMITED;
+const FLAKY: &str = demo::FLAKY;
+const MALFORMED: &str = demo::MALFORMED;
+const SLOW: &str = demo::SLOW;
 
 fn client() -> ApiClient {
     ApiClient::new(API).expect("the test API URL is valid")
@@ -73,7 +74,7 @@ async fn follows_an_import_through_its_steps() {
             .await
             .expect("import");
         seen.push(job.status.clone());
-        if job.status.is_terminal() {
+        if job.status.processing_ended() {
             assert_eq!(job.errors.len(), 3_000);
             assert_eq!(job.rejected_count, Some(3_412));
             assert!(job.errors_truncated());

@@ -2,8 +2,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dataset_monitor::config::{
-    ConfigError, DEFAULT_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS, MIN_POLL_INTERVAL_MS,
-    MonitorConfig, parse_poll_interval,
+    ConfigError, DEFAULT_POLL_INTERVAL_MS, MAX_POLL_INTERVAL_MS, MAX_REQUEST_TIMEOUT_MS,
+    MIN_POLL_INTERVAL_MS, MIN_REQUEST_TIMEOUT_MS, MonitorConfig, NumberOrText, RawConfig,
+    parse_poll_interval,
 };
 
 const DATASET: &str = "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d";
@@ -69,28 +70,83 @@ fn poll_interval_is_clamped_or_refused() {
 
 #[test]
 fn mount_options_take_numbers_or_text_and_refuse_unknown_keys() {
-    use dataset_monitor::config::MountOptions;
-    let options: MountOptions = serde_json::from_str(&format!(
+    let options: RawConfig = serde_json::from_str(&format!(
         r#"{{"datasetId": "{DATASET}", "importId": "{IMPORT}", "pollInterval": 2500.4, "theme": "dark"}}"#
     ))
     .expect("options");
-    let config = options.to_config().expect("valid");
+    let config = options.validate().expect("valid");
     assert_eq!(config.poll_interval_ms, 2500);
     assert_eq!(config.theme.as_str(), "dark");
-    let text: MountOptions = serde_json::from_str(&format!(
+    let text: RawConfig = serde_json::from_str(&format!(
         r#"{{"datasetId": "{DATASET}", "pollInterval": "-5", "requestTimeout": "999999999"}}"#
     ))
     .expect("options");
-    let config = text.to_config().expect("valid");
+    let config = text.validate().expect("valid");
     assert_eq!(config.poll_interval_ms, MIN_POLL_INTERVAL_MS);
     assert_eq!(config.request_timeout_ms, 120_000);
     assert!(
-        serde_json::from_str::<MountOptions>(r#"{"datasetId": "x", "pollIntervall": 1}"#).is_err()
+        serde_json::from_str::<RawConfig>(r#"{"datasetId": "x", "pollIntervall": 1}"#).is_err()
     );
-    assert!(serde_json::from_str::<MountOptions>(r#"{"importId": "x"}"#).is_err());
-    let empty: MountOptions = serde_json::from_str(r#"{"datasetId": ""}"#).expect("options");
+    assert!(serde_json::from_str::<RawConfig>(r#"{"importId": "x"}"#).is_err());
+    let empty: RawConfig = serde_json::from_str(r#"{"datasetId": ""}"#).expect("options");
     assert_eq!(
-        empty.to_config().expect_err("no dataset").to_string(),
+        empty.validate().expect_err("no dataset").to_string(),
         "the dataset id is missing"
+    );
+}
+
+#[test]
+fn the_query_string_is_read_through_one_list_of_keys() {
+    let asked = std::cell::RefCell::new(Vec::new());
+    let c = RawConfig::from_query(|key| {
+        asked.borrow_mut().push(key.to_owned());
+        match key {
+            "dataset_id" => Some(DATASET.to_owned()),
+            "request_timeout" => Some("50".to_owned()),
+            "theme" => Some("light".to_owned()),
+            _ => None,
+        }
+    })
+    .validate()
+    .expect("valid");
+    assert_eq!(
+        *asked.borrow(),
+        [
+            "dataset_id",
+            "import_id",
+            "proxy_url",
+            "poll_interval",
+            "theme",
+            "request_timeout"
+        ]
+    );
+    assert_eq!(c.request_timeout_ms, MIN_REQUEST_TIMEOUT_MS);
+    assert_eq!(c.theme.as_str(), "light");
+    assert_eq!(c.import_id, None);
+}
+
+#[test]
+fn numbers_are_rounded_and_clamped_and_non_finite_ones_refused() {
+    let raw = |interval: f64, timeout: f64| RawConfig {
+        dataset_id: DATASET.to_owned(),
+        poll_interval: Some(NumberOrText::Number(interval)),
+        request_timeout: Some(NumberOrText::Number(timeout)),
+        ..RawConfig::default()
+    };
+    let c = raw(-0.4, 1e30).validate().expect("valid");
+    assert_eq!(c.poll_interval_ms, MIN_POLL_INTERVAL_MS);
+    assert_eq!(c.request_timeout_ms, MAX_REQUEST_TIMEOUT_MS);
+    assert_eq!(
+        raw(f64::NAN, 1.0).validate(),
+        Err(ConfigError::PollInterval("NaN".into()))
+    );
+    assert_eq!(
+        raw(1.0, f64::NEG_INFINITY).validate(),
+        Err(ConfigError::RequestTimeout("-Infinity".into()))
+    );
+    assert_eq!(
+        RawConfig::from_pairs([("dataset_id", DATASET), ("request_timeout", " soon ")]).validate(),
+        Err(ConfigError::RequestTimeout(" soon ".into())),
+        "as given"
     );
 }

@@ -17,13 +17,14 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod browser;
 
 use browser::{API, Mounted, count, mount, reset_mock, sleep, until};
+use dataset_wire::demo;
 
-const V4_MAIN: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
-const LIFECYCLE: &str = "6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b10";
+const V4_MAIN: &str = demo::V4_MAIN;
+const LIFECYCLE: &str = demo::LIFECYCLE_IMPORT;
 const LIFECYCLE_STEPS: u64 = 9;
-const BUSY: &str = "9d2e4f60-1a3b-4c5d-8e7f-00112233aaaa";
-const RATE_LIMITED: &str = "00000000-0000-4000-8000-000000000429";
-const FLAKY: &str = "00000000-0000-4000-8000-000000000502";
+const BUSY: &str = demo::BUSY;
+const RATE_LIMITED: &str = demo::RATE_LIMITED;
+const FLAKY: &str = demo::FLAKY;
 const INTERVAL_MS: u32 = 500;
 
 fn widget(dataset: &str, import: Option<&str>) -> Mounted {

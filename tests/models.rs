@@ -84,7 +84,7 @@ fn seed_import_example_decodes_verbatim() {
     let job: ImportJob = decode(fixture(SEED_IMPORT)).expect("decodes");
     assert_eq!(job.import_id, "7c9e6679-7425-40de-944b-e07fc1f90ae7");
     assert_eq!(job.status, ImportStatus::Partial);
-    assert!(job.status.is_terminal());
+    assert!(job.status.processing_ended());
     assert_eq!(job.import_type, Some(ImportType::FileUpload));
     assert_eq!(job.accepted_count, Some(150));
     assert_eq!(job.rejected_count, Some(5));
@@ -290,7 +290,7 @@ fn every_import_status_and_terminality() {
     for (raw, expected, terminal) in cases {
         let job = import(base_import(raw));
         assert_eq!(job.status, expected);
-        assert_eq!(job.status.is_terminal(), terminal, "{raw}");
+        assert_eq!(job.status.processing_ended(), terminal, "{raw}");
         assert_eq!(job.status.as_str(), raw);
     }
 }
@@ -671,7 +671,7 @@ fn tolerance_numbers_as_strings_are_numbers_and_the_rest_is_noted() {
     assert_eq!(d.unreadable[0].path, "total_datapoint_count");
     assert_eq!(d.unreadable[0].raw, "\"abc\"");
     assert_eq!(
-        dataset_monitor::present::unreadable_line(&d.unreadable).as_deref(),
+        dataset_monitor::ui::present::unreadable_line(&d.unreadable).as_deref(),
         Some("1 field could not be read: `total_datapoint_count` = \"abc\"")
     );
     assert_eq!(v3(&d).has_predetermined_grouping_id, Some(true));
@@ -911,7 +911,7 @@ fn tolerance_record_errors_of_odd_values() {
 
 #[test]
 fn tolerance_timestamps_are_read_as_utc() {
-    use dataset_monitor::present::as_utc;
+    use dataset_monitor::ui::present::as_utc;
     assert_eq!(as_utc("2024-01-15T09:30:00Z"), "2024-01-15T09:30:00Z");
     assert_eq!(as_utc("2024-01-15T09:30:00"), "2024-01-15T09:30:00Z");
     assert_eq!(as_utc("2024-01-15 09:30:00"), "2024-01-15T09:30:00Z");
@@ -934,7 +934,7 @@ fn tolerance_timestamps_are_read_as_utc() {
 
 #[test]
 fn tolerance_absent_counts_are_unknown_not_zero() {
-    use dataset_monitor::present::{BarPart, bar_label, bar_parts};
+    use dataset_monitor::ui::present::{BarPart, bar_label, bar_parts};
     // Prolific's reference import example: 150 accepted, 5 rejected, no duplicate_count.
     let job: ImportJob = decode(fixture(SEED_IMPORT)).expect("decodes");
     let parts = bar_parts(&job);
@@ -1098,17 +1098,16 @@ fn html_and_empty_bodies_show_only_the_status_line() {
 
 #[test]
 fn the_headline_says_the_right_thing() {
+    use dataset_monitor::ui::present::error_headline;
     let headline = |status: u16, body: Option<serde_json::Value>| {
-        ClientError::Http {
+        error_headline(&ClientError::Http {
             status,
             body: body.map(|b| Box::new(serde_json::from_value::<ApiError>(b).expect("body"))),
             retry_after: None,
-        }
-        .headline()
+        })
     };
     assert!(
-        http_error("e10")
-            .headline()
+        error_headline(&http_error("e10"))
             .contains("This workspace does not have access to AI Task Builder datasets")
     );
     assert!(
@@ -1118,11 +1117,7 @@ fn the_headline_says_the_right_thing() {
         )
         .contains("does not have access to AI Task Builder datasets")
     );
-    assert!(
-        http_error("e05")
-            .headline()
-            .contains("check the dataset id")
-    );
+    assert!(error_headline(&http_error("e05")).contains("check the dataset id"));
     assert!(
         headline(404, Some(json!({"detail": "You do not have permission"})))
             .contains("check the dataset id"),

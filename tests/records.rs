@@ -2,8 +2,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dataset_monitor::api::{FieldType, ImportStatus, RecordError};
-use dataset_monitor::present::{self, Tone, relative_parts};
-use dataset_monitor::records::{
+use dataset_monitor::ui::present::{self, Tone, relative_parts};
+use dataset_monitor::ui::records::{
     self, Chip, PAGE_SIZE, RecordQuery, SearchIndex, SortKey, csv, csv_file_name,
 };
 

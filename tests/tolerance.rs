@@ -13,16 +13,17 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod browser;
 
 use browser::{API, Mounted, mount, reset_mock, until};
+use dataset_wire::demo;
 
-const CLI_V4: &str = "c1100000-0000-4000-8000-000000000001";
-const CLI_V3: &str = "c1100000-0000-4000-8000-000000000002";
-const CLI_PARTIAL: &str = "c1100000-0000-4000-8000-000000000011";
-const CLI_FAILED: &str = "c1100000-0000-4000-8000-000000000012";
-const CLI_POLLED: &str = "c1100000-0000-4000-8000-000000000013";
-const SEED_V3: &str = "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d";
-const V4_MAIN: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
-const SEED_IMPORT: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
-const FLAKY: &str = "00000000-0000-4000-8000-000000000502";
+const CLI_V4: &str = demo::CLI_V4;
+const CLI_V3: &str = demo::CLI_V3;
+const CLI_PARTIAL: &str = demo::CLI_PARTIAL;
+const CLI_FAILED: &str = demo::CLI_FAILED;
+const CLI_POLLED: &str = demo::CLI_POLLED;
+const SEED_V3: &str = demo::REFERENCE_V3;
+const V4_MAIN: &str = demo::V4_MAIN;
+const SEED_IMPORT: &str = demo::REFERENCE_IMPORT;
+const FLAKY: &str = demo::FLAKY;
 
 fn widget(dataset: &str, import: Option<&str>) -> Mounted {
     let mut pairs = vec![

@@ -4,7 +4,7 @@
 #![no_main]
 
 use dataset_monitor::api::{ApiError, Dataset, ImportJob, decode};
-use dataset_monitor::present::{as_utc, bar_label, bar_parts, unreadable_line};
+use dataset_monitor::ui::present::{as_utc, bar_label, bar_parts, unreadable_line};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = dataset.created_at.as_deref().map(as_utc);
     }
     if let Ok(mut job) = decode::<ImportJob>(text) {
-        let _ = (job.errors_truncated(), job.newly_written(), job.status.is_terminal());
+        let _ = (job.errors_truncated(), job.newly_written(), job.status.processing_ended());
         let _ = bar_label(&bar_parts(&job), |n| n.to_string());
         let _ = unreadable_line(&job.unreadable);
         job.belongs_to("d", "i");

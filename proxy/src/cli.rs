@@ -1,6 +1,7 @@
 //! Command-line interface: raw flags (with environment fallbacks), checked into the
 //! configurations `serve` and `mock` run with.
 
+use crate::error::StartError;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -181,7 +182,7 @@ pub struct ServePlan {
 
 impl ServeArgs {
     /// Checks the flags and pairs them with the token.
-    pub fn into_plan(self, token: Token) -> Result<ServePlan, String> {
+    pub fn into_plan(self, token: Token) -> Result<ServePlan, StartError> {
         let upstream = upstream_url(&self.upstream)?;
         let allow_origins = self
             .allow_origins
@@ -213,7 +214,7 @@ impl ServeArgs {
             return Err(
                 "--require-user-header needs --trusted-proxy: the header is believed only \
                  from the authenticating front proxy"
-                    .to_owned(),
+                    .into(),
             );
         }
         let access = Access::new(
@@ -251,7 +252,7 @@ impl ServeArgs {
 }
 
 impl ConnectionArgs {
-    fn into_limits(self) -> Result<ConnectionLimits, String> {
+    fn into_limits(self) -> Result<ConnectionLimits, StartError> {
         if self.max_connections == 0 || self.max_connections_per_client == 0 {
             return Err(
                 "--max-connections and --max-connections-per-client must be at least 1".into(),
@@ -269,7 +270,7 @@ impl ConnectionArgs {
 
 /// The upstream base URL: https, or http to a loopback address only (a token sent in
 /// clear over a network is a token given away).
-fn upstream_url(text: &str) -> Result<String, String> {
+fn upstream_url(text: &str) -> Result<String, StartError> {
     let upstream =
         url::Url::parse(text).map_err(|e| format!("--upstream {text:?} is not a URL: {e}"))?;
     if !matches!(upstream.scheme(), "http" | "https")
@@ -280,7 +281,8 @@ fn upstream_url(text: &str) -> Result<String, String> {
     {
         return Err(format!(
             "--upstream {text:?} must be a plain http(s) URL without credentials, query or fragment"
-        ));
+        )
+        .into());
     }
     let loopback = match upstream.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -292,13 +294,14 @@ fn upstream_url(text: &str) -> Result<String, String> {
         return Err(format!(
             "--upstream {text:?}: plain http would send the token in clear; use https \
              (http is allowed only to a loopback address)"
-        ));
+        )
+        .into());
     }
     Ok(upstream.as_str().trim_end_matches('/').to_owned())
 }
 
 /// An origin is `scheme://host[:port]`: what browsers send in `Origin`.
-fn parse_origin(origin: &str) -> Result<HeaderValue, String> {
+fn parse_origin(origin: &str) -> Result<HeaderValue, StartError> {
     let bad =
         || format!("--allow-origin {origin:?} is not an origin like https://intranet.example.org");
     let url = url::Url::parse(origin).map_err(|_| bad())?;
@@ -308,19 +311,19 @@ fn parse_origin(origin: &str) -> Result<HeaderValue, String> {
         || origin.ends_with('/')
         || url.query().is_some()
     {
-        return Err(bad());
+        return Err(bad().into());
     }
-    HeaderValue::from_str(origin).map_err(|_| bad())
+    HeaderValue::from_str(origin).map_err(|_| bad().into())
 }
 
 /// An address (one host) or a CIDR block.
-fn parse_cidr(text: &str) -> Result<ipnet::IpNet, String> {
+fn parse_cidr(text: &str) -> Result<ipnet::IpNet, StartError> {
     text.parse::<ipnet::IpNet>()
         .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-        .map_err(|_| format!("--trusted-proxy {text:?} is not an address or CIDR block"))
+        .map_err(|_| format!("--trusted-proxy {text:?} is not an address or CIDR block").into())
 }
 
-fn cache_ttl(value: f64) -> Result<Duration, String> {
+fn cache_ttl(value: f64) -> Result<Duration, StartError> {
     if value == 0.0 {
         Ok(Duration::ZERO)
     } else {
@@ -328,13 +331,11 @@ fn cache_ttl(value: f64) -> Result<Duration, String> {
     }
 }
 
-fn seconds(flag: &str, value: f64) -> Result<Duration, String> {
+fn seconds(flag: &str, value: f64) -> Result<Duration, StartError> {
     if value.is_finite() && value > 0.0 && value <= 3600.0 {
         Ok(Duration::from_secs_f64(value))
     } else {
-        Err(format!(
-            "{flag} must be between 0 and 3600 seconds, not {value}"
-        ))
+        Err(format!("{flag} must be between 0 and 3600 seconds, not {value}").into())
     }
 }
 
@@ -373,7 +374,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn block_on(future: impl Future<Output = Result<(), String>>) -> Result<(), String> {
+fn block_on(future: impl Future<Output = Result<(), StartError>>) -> Result<(), StartError> {
     // The acceptor and signal handling only; requests are served on the workers'
     // own runtimes.
     tokio::runtime::Builder::new_current_thread()
@@ -383,7 +384,7 @@ fn block_on(future: impl Future<Output = Result<(), String>>) -> Result<(), Stri
         .block_on(future)
 }
 
-async fn run_serve(mut plan: ServePlan) -> Result<(), String> {
+async fn run_serve(mut plan: ServePlan) -> Result<(), StartError> {
     // hyper does not use these; say so rather than surprise.
     for var in [
         "HTTPS_PROXY",
@@ -444,7 +445,7 @@ async fn run_serve(mut plan: ServePlan) -> Result<(), String> {
     connections::serve(listener, routers, plan.limits, occupancy, shutdown_signal()).await
 }
 
-async fn run_mock(args: MockArgs) -> Result<(), String> {
+async fn run_mock(args: MockArgs) -> Result<(), StartError> {
     let scenarios = match &args.fixtures {
         Some(dir) => scenario::load_dir(dir),
         None => scenario::demo(),
@@ -514,10 +515,10 @@ fn reload_on_sighup(access: Arc<Access>) {
     drop(access);
 }
 
-async fn bind(address: SocketAddr) -> Result<TcpListener, String> {
+async fn bind(address: SocketAddr) -> Result<TcpListener, StartError> {
     TcpListener::bind(address)
         .await
-        .map_err(|e| format!("cannot listen on {address}: {e}"))
+        .map_err(|e| format!("cannot listen on {address}: {e}").into())
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

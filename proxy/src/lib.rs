@@ -20,7 +20,8 @@
 //!                 │                  graceful shutdown (cli runs `mock` on it too)
 //!                 └─▶ mock ─▶ scenario   scenario files and the embedded demo
 //!
-//! shared by both modes: gate (which requests are allowed) ─▶ routes (the two paths),
+//! shared by both modes: gate (which requests are allowed) ─▶ routes (the two paths,
+//!                       from the dataset-wire crate), error (StartError: why startup failed),
 //!                       problem (Prolific-shaped local errors), site (static files),
 //!                       request_log (one line per request)
 //! ```
@@ -28,10 +29,11 @@
 //! Arrows point from a module to what it uses; `mock` uses nothing under `serve`.
 
 pub mod cli;
-pub mod gate;
+pub mod error;
+pub(crate) mod gate;
 pub mod mock;
-pub mod problem;
-pub mod request_log;
+pub(crate) mod problem;
+pub(crate) mod request_log;
 pub mod routes;
 pub mod serve;
 pub mod site;

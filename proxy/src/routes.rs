@@ -1,8 +1,8 @@
 //! The allow-list: the only two paths the proxy (and the mock) answer, matched on the
-//! raw request path.
+//! raw request path. The paths and the id check are the wire contract the widget builds
+//! its requests with (`dataset_wire`), defined there once.
 
-/// The path prefix of both routes.
-pub const PREFIX: &str = "/api/v1/data-collection/datasets/";
+pub use dataset_wire::{IMPORTS_SEGMENT, PREFIX, is_uuid};
 
 /// One of the two allowed routes, with ids known to be hyphenated UUIDs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +44,7 @@ impl ApiRoute {
                 let dataset_id = uuid_segment(dataset, "dataset id")?;
                 Ok(ApiRoute::Dataset { dataset_id })
             }
-            (Some("imports"), Some(import), None) => {
+            (Some(IMPORTS_SEGMENT), Some(import), None) => {
                 let dataset_id = uuid_segment(dataset, "dataset id")?;
                 let import_id = uuid_segment(import, "import id")?;
                 Ok(ApiRoute::Import {
@@ -66,22 +66,13 @@ impl ApiRoute {
     /// The path of this route (identical to the path it was matched from).
     pub fn path(&self) -> String {
         match self {
-            ApiRoute::Dataset { dataset_id } => format!("{PREFIX}{dataset_id}"),
+            ApiRoute::Dataset { dataset_id } => dataset_wire::dataset_path(dataset_id),
             ApiRoute::Import {
                 dataset_id,
                 import_id,
-            } => format!("{PREFIX}{dataset_id}/imports/{import_id}"),
+            } => dataset_wire::import_path(dataset_id, import_id),
         }
     }
-}
-
-/// Whether `segment` is a hyphenated UUID (8-4-4-4-12 hex digits, either case).
-pub fn is_uuid(segment: &str) -> bool {
-    segment.len() == 36
-        && segment.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
 }
 
 fn uuid_segment(segment: &str, what: &'static str) -> Result<String, RouteError> {

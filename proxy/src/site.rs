@@ -1,5 +1,6 @@
 //! Serving the built widget beside the API, in either mode.
 
+use crate::error::StartError;
 use std::path::PathBuf;
 
 use axum::extract::Request;
@@ -18,12 +19,13 @@ pub struct Site {
 
 impl Site {
     /// Serves `dir`; fails if it holds no `index.html`.
-    pub fn new(dir: PathBuf) -> Result<Self, String> {
+    pub fn new(dir: PathBuf) -> Result<Self, StartError> {
         if !dir.join("index.html").is_file() {
             return Err(format!(
                 "{}: no index.html here; build the widget first (trunk build --release)",
                 dir.display()
-            ));
+            )
+            .into());
         }
         Ok(Self {
             dir: ServeDir::new(dir),

@@ -12,11 +12,12 @@ use dataset_monitor::api::{ApiError, Dataset, ImportJob, decode};
 use dataset_proxy::mock::scenario::{self, StepBody};
 use dataset_proxy::mock::{self, MockState};
 use dataset_proxy::routes::ApiRoute;
+use dataset_wire::demo;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-const D: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
-const I: &str = "6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b10";
+const D: &str = demo::V4_MAIN;
+const I: &str = demo::LIFECYCLE_IMPORT;
 
 fn dataset_path(id: &str) -> String {
     format!("/api/v1/data-collection/datasets/{id}")
@@ -363,7 +364,7 @@ fn a_bad_fixtures_dir_stops_the_binary_at_startup() {
 /// wrong shape, and the fault drills' middle step is broken on purpose.
 #[test]
 fn every_embedded_demo_scenario_decodes_with_the_widget_models() {
-    const WRONG_SHAPE: &str = "00000000-0000-4000-8000-0000000000e1";
+    const WRONG_SHAPE: &str = demo::MALFORMED;
     let scenarios = scenario::demo().expect("demo is valid");
     assert!(scenarios.len() >= 14, "{} scenarios", scenarios.len());
     let mut checked = 0;

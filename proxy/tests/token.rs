@@ -35,7 +35,7 @@ fn the_token_is_read_from_a_file_first_and_then_removed_from_the_environment() {
     );
     unsafe { std::env::remove_var("CREDENTIALS_DIRECTORY") };
     let missing = Token::load(None).expect_err("no token anywhere");
-    assert!(missing.contains("--token-file"), "{missing}");
+    assert!(missing.to_string().contains("--token-file"), "{missing}");
 }
 
 #[test]

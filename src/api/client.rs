@@ -45,7 +45,7 @@ impl ApiClient {
         }
         Ok(Self {
             base: base.trim_end_matches('/').to_owned(),
-            timeout_ms: crate::config::DEFAULT_REQUEST_TIMEOUT_MS,
+            timeout_ms: super::DEFAULT_REQUEST_TIMEOUT_MS,
         })
     }
 

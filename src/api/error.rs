@@ -404,62 +404,25 @@ pub enum ClientError {
 }
 
 impl fmt::Display for ClientError {
+    /// A plain technical description (for logs and developers); the words shown to
+    /// people are the presentation layer's (`ui::present::error_headline`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ClientError::InvalidConfig(why) => write!(f, "Configuration error: {why}"),
-            ClientError::Network(why) => write!(
-                f,
-                "The request to the proxy failed ({why}). Check that the proxy is running, reachable from this page, and allows this page's origin."
-            ),
-            ClientError::Timeout { after_ms } => write!(
-                f,
-                "The proxy did not answer within {} s.",
-                after_ms.div_ceil(1000)
-            ),
+            ClientError::InvalidConfig(why) => write!(f, "invalid configuration: {why}"),
+            ClientError::Network(why) => write!(f, "network error: {why}"),
+            ClientError::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
             ClientError::Http { status, body, .. } => {
-                write!(f, "{}", http_headline(*status, body.as_deref()))?;
+                write!(f, "HTTP {status}")?;
                 match body.as_deref().map(ApiError::summary) {
                     Some(summary) if !summary.is_empty() => write!(f, ": {summary}"),
                     _ => Ok(()),
                 }
             }
             ClientError::Decode { path, message } => {
-                write!(f, "The response could not be read at `{path}`: {message}")
+                write!(f, "undecodable response at `{path}`: {message}")
             }
         }
     }
 }
 
 impl std::error::Error for ClientError {}
-
-impl ClientError {
-    /// The first line for people: for an HTTP error what the status (and, where it
-    /// changes the meaning, the body) says and what to do; otherwise the whole message.
-    pub fn headline(&self) -> String {
-        match self {
-            ClientError::Http { status, body, .. } => http_headline(*status, body.as_deref()),
-            other => other.to_string(),
-        }
-    }
-}
-
-/// What an HTTP status means for the person looking, and what to do, with the status.
-fn http_headline(status: u16, body: Option<&ApiError>) -> String {
-    let what = match status {
-        // Prolific answers a workspace without the feature with a 404 (or a 403) whose
-        // body says so; "check the id" would send people the wrong way.
-        403 | 404 if body.is_some_and(ApiError::denies_feature) => {
-            "This workspace does not have access to AI Task Builder datasets; ask Prolific to enable them for the account whose token the proxy uses"
-        }
-        400 => "The request was refused as malformed",
-        401 => {
-            "The proxy's Prolific token was rejected; whoever runs the proxy should check its PROLIFIC_TOKEN"
-        }
-        403 => "The account of the proxy's Prolific token may not read this dataset",
-        404 => "Not found: check the dataset id and import id",
-        429 => "Too many requests; waiting before the next try",
-        500..=599 => "The proxy or Prolific failed to answer",
-        _ => "The request failed",
-    };
-    format!("{what} (HTTP {status})")
-}

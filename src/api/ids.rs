@@ -1,4 +1,5 @@
-//! Dataset and import ids, checked before they go into a URL.
+//! Dataset and import ids, checked before they go into a URL, and the two route paths
+//! built from them (the wire contract itself is `dataset_wire`, shared with the proxy).
 
 use std::fmt;
 
@@ -27,11 +28,11 @@ impl fmt::Display for InvalidId {
 
 impl std::error::Error for InvalidId {}
 
-/// Accepts only the hyphenated 36-character UUID form, so an id is always one safe
-/// path segment.
+/// Accepts only the hyphenated 36-character UUID form ([`dataset_wire::is_uuid`], the
+/// check the proxy's gate makes), so an id is always one safe path segment.
 fn parse_uuid(what: &'static str, value: &str) -> Result<String, InvalidId> {
     let trimmed = value.trim();
-    if trimmed.len() == 36 && uuid::Uuid::try_parse(trimmed).is_ok() {
+    if dataset_wire::is_uuid(trimmed) {
         Ok(trimmed.to_owned())
     } else {
         Err(InvalidId {
@@ -80,10 +81,10 @@ uuid_id!(
 
 /// The path of the dataset route, relative to the proxy base URL.
 pub fn dataset_path(dataset: &DatasetId) -> String {
-    format!("/api/v1/data-collection/datasets/{dataset}")
+    dataset_wire::dataset_path(dataset.as_str())
 }
 
 /// The path of the import route, relative to the proxy base URL.
 pub fn import_path(dataset: &DatasetId, import: &ImportId) -> String {
-    format!("/api/v1/data-collection/datasets/{dataset}/imports/{import}")
+    dataset_wire::import_path(dataset.as_str(), import.as_str())
 }

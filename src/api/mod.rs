@@ -24,6 +24,9 @@ pub use model::{
 };
 pub use retry_after::RetryAfter;
 
+/// The client's default limit for one request, in milliseconds (15 s).
+pub const DEFAULT_REQUEST_TIMEOUT_MS: u32 = 15_000;
+
 /// Decodes JSON (bytes or text) into `T`, reporting the JSON path where decoding failed.
 pub fn decode<T: serde::de::DeserializeOwned>(json: impl AsRef<[u8]>) -> Result<T, ClientError> {
     let json = json.as_ref();

@@ -75,9 +75,11 @@ open_enum! {
 }
 
 impl ImportStatus {
-    /// Terminal per the Prolific docs: `complete`, `partial`, `failed` and
-    /// `pending_schema`. An unknown status is not terminal: it may still move.
-    pub fn is_terminal(&self) -> bool {
+    /// Whether Prolific has stopped processing the upload: `complete`, `partial`,
+    /// `failed` and `pending_schema` (the statuses the docs call terminal). Not the same
+    /// as "will not change": `pending_schema` moves on once a schema is added, so
+    /// `live::Activity` keeps checking it. An unknown status may still be processing.
+    pub fn processing_ended(&self) -> bool {
         matches!(
             self,
             Self::Complete | Self::Partial | Self::Failed | Self::PendingSchema

@@ -8,12 +8,12 @@ use futures::future::{AbortHandle, Either, abortable, select};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use serde::Serialize;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 
+use super::events::SeenImports;
 use super::policy::{
     Activity, Decision, Observation, PollHistory, PollPolicy, StopReason, WaitReason,
 };
+use super::visibility::{VisibilityListener, page_hidden};
 use crate::api::{
     ApiClient, ClientError, Dataset, DatasetDetails, DatasetId, ImportId, ImportJob, ImportStatus,
 };
@@ -22,10 +22,31 @@ use crate::api::{
 /// error of the latest poll if it failed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Slot<T> {
-    /// The last value received, with its arrival time (ms since the epoch).
-    pub last_good: Option<(T, f64)>,
+    /// The last value received.
+    pub last_good: Option<Received<T>>,
     /// The failure of the latest poll, if it failed.
     pub error: Option<ClientError>,
+}
+
+/// A value as it arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Received<T> {
+    /// The value.
+    pub value: T,
+    /// When it arrived (ms since the epoch).
+    pub at_ms: f64,
+}
+
+impl<T> Slot<T> {
+    /// The last value received, if any.
+    pub fn value(&self) -> Option<&T> {
+        self.last_good.as_ref().map(|r| &r.value)
+    }
+
+    /// When the last value arrived (ms since the epoch), if one did.
+    pub fn received_at(&self) -> Option<f64> {
+        self.last_good.as_ref().map(|r| r.at_ms)
+    }
 }
 
 impl<T> Default for Slot<T> {
@@ -123,7 +144,7 @@ struct Driver {
     host: NodeRef<leptos::html::Div>,
     rx: UnboundedReceiver<Wake>,
     /// Last status seen per import id, to report changes.
-    seen: Vec<(String, ImportStatus)>,
+    seen: SeenImports,
     /// Whether the followed import was seen in a non-final state this round.
     import_moved: bool,
 }
@@ -135,13 +156,15 @@ async fn run(
     tx: UnboundedSender<Wake>,
     rx: UnboundedReceiver<Wake>,
 ) {
-    let _visibility = VisibilityListener::new(tx);
+    let _visibility = VisibilityListener::new(move || {
+        let _ = tx.unbounded_send(Wake::Visible);
+    });
     let mut driver = Driver {
         config,
         live,
         host,
         rx,
-        seen: Vec::new(),
+        seen: SeenImports::default(),
         import_moved: false,
     };
     loop {
@@ -312,36 +335,25 @@ impl Driver {
         }
     }
 
-    /// Dispatches `import-status-change` when an import is first seen or its status
-    /// changes, and `import-finished` when it moves into a final state (`complete`,
-    /// `partial`, `failed`). An import first seen already final counts as finishing only
-    /// if it is the followed one (`first_sight_finishes`), so that a dataset's old imports
-    /// do not announce themselves as news.
-    fn report(&mut self, import_id: &str, status: &ImportStatus, first_sight_finishes: bool) {
-        let previous = match self.seen.iter_mut().find(|(id, _)| id == import_id) {
-            Some((_, seen)) if seen == status => return,
-            Some((_, seen)) => Some(std::mem::replace(seen, status.clone())),
-            None => {
-                self.seen.push((import_id.to_owned(), status.clone()));
-                None
-            }
+    /// Dispatches the events [`SeenImports::observe`] decides on (`followed`: this is
+    /// the import the widget follows).
+    fn report(&mut self, import_id: &str, status: &ImportStatus, followed: bool) {
+        let Some(change) = self.seen.observe(import_id, status, followed) else {
+            return;
         };
-        let detail = StatusChange {
+        let detail = StatusDetail {
             dataset_id: self.config.dataset_id.as_str(),
             import_id,
-            previous: previous.as_ref().map(ImportStatus::as_str),
+            previous: change.previous.as_ref().map(ImportStatus::as_str),
             status: status.as_str(),
         };
         self.dispatch("import-status-change", &detail);
-        let was_final = previous.as_ref().map_or(!first_sight_finishes, |p| {
-            Activity::of_import(p) == Activity::Finished
-        });
-        if Activity::of_import(status) == Activity::Finished && !was_final {
+        if change.finished {
             self.dispatch("import-finished", &detail);
         }
     }
 
-    fn dispatch(&self, name: &str, detail: &StatusChange<'_>) {
+    fn dispatch(&self, name: &str, detail: &StatusDetail<'_>) {
         let Some(host) = self.host.get_untracked() else {
             return;
         };
@@ -361,7 +373,7 @@ impl Driver {
 
 /// The `detail` of both events.
 #[derive(Serialize)]
-struct StatusChange<'a> {
+struct StatusDetail<'a> {
     dataset_id: &'a str,
     import_id: &'a str,
     previous: Option<&'a str>,
@@ -370,52 +382,14 @@ struct StatusChange<'a> {
 
 fn store_ok<T: Send + Sync + 'static>(slot: RwSignal<Slot<T>>, value: T) {
     slot.set(Slot {
-        last_good: Some((value, js_sys::Date::now())),
+        last_good: Some(Received {
+            value,
+            at_ms: js_sys::Date::now(),
+        }),
         error: None,
     });
 }
 
 fn store_err<T: Send + Sync + 'static>(slot: RwSignal<Slot<T>>, error: ClientError) {
     slot.update(|s| s.error = Some(error));
-}
-
-fn page_hidden() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .is_some_and(|d| d.hidden())
-}
-
-/// Sends [`Wake::Visible`] when the page becomes visible; removes itself when dropped.
-struct VisibilityListener {
-    document: Option<web_sys::Document>,
-    callback: Closure<dyn FnMut()>,
-}
-
-impl VisibilityListener {
-    fn new(tx: UnboundedSender<Wake>) -> Self {
-        let callback = Closure::<dyn FnMut()>::new(move || {
-            if !page_hidden() {
-                let _ = tx.unbounded_send(Wake::Visible);
-            }
-        });
-        let document = web_sys::window().and_then(|w| w.document());
-        if let Some(d) = &document {
-            let _ = d.add_event_listener_with_callback(
-                "visibilitychange",
-                callback.as_ref().unchecked_ref(),
-            );
-        }
-        Self { document, callback }
-    }
-}
-
-impl Drop for VisibilityListener {
-    fn drop(&mut self) {
-        if let Some(d) = &self.document {
-            let _ = d.remove_event_listener_with_callback(
-                "visibilitychange",
-                self.callback.as_ref().unchecked_ref(),
-            );
-        }
-    }
 }

@@ -42,14 +42,15 @@ pub enum Observation {
     Failure(ClientError),
 }
 
-/// How lively the thing followed is.
+/// How lively the thing followed is, which decides how often it is polled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Activity {
     /// It changes on its own soon: poll at the running rate.
     Running,
-    /// It waits for a person or is not understood: poll at the slow rate.
+    /// It waits for a person (`pending_schema`: the docs call it terminal, yet a schema
+    /// being added moves it on) or is not understood: poll at the slow rate.
     Waiting,
-    /// It will not change any more.
+    /// It will not change any more (`complete`, `partial`, `failed`): stop polling.
     Finished,
 }
 

@@ -11,8 +11,8 @@ use super::import_details::ImportDetails;
 use super::v3_section::V3Section;
 use super::v4_section::V4Section;
 use crate::api::{ApiClient, ClientError, Dataset, DatasetDetails, DatasetSchema, V3Details};
-use crate::config::{ConfigError, MonitorConfig};
-use crate::live::driver::{self, Live, LiveConfig, PollState};
+use crate::config::{ConfigError, MonitorConfig, RawConfig};
+use crate::live::driver::{self, Live, LiveConfig, PollState, Slot};
 use crate::live::{PollPolicy, StopReason, WaitReason};
 
 /// The stylesheet, carried by every widget so that it works in a shadow root too.
@@ -66,32 +66,15 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
     let dataset_id = config.dataset_id.to_string();
 
     // Memos: a poll that brings the same data re-renders nothing.
-    let dataset = Memo::new(move |_| {
-        live.dataset
-            .with(|s| s.last_good.as_ref().map(|(d, _)| d.clone()))
-    });
-    let dataset_error = Memo::new(move |_| {
-        live.dataset.with(|s| {
-            s.error
-                .clone()
-                .map(|e| (e, s.last_good.as_ref().map(|(_, at)| *at)))
-        })
-    });
-    let import_error = Memo::new(move |_| {
-        live.import.with(|s| {
-            s.error
-                .clone()
-                .map(|e| (e, s.last_good.as_ref().map(|(_, at)| *at)))
-        })
-    });
+    let dataset = Memo::new(move |_| live.dataset.with(|s| s.value().cloned()));
+    let dataset_error = failure(live.dataset);
+    let import_error = failure(live.import);
     let chosen_job = {
         let followed = followed.clone();
         Memo::new(move |_| {
             let chosen = selected.get()?;
             if followed.as_deref() == Some(chosen.as_str()) {
-                return live
-                    .import
-                    .with(|s| s.last_good.as_ref().map(|(job, _)| job.clone()));
+                return live.import.with(|s| s.value().cloned());
             }
             dataset.with(|d| {
                 d.as_ref()?
@@ -146,11 +129,11 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
             .into_any(),
         ),
     };
-    let error_view = move |error: Memo<Option<(ClientError, Option<f64>)>>| {
+    let error_view = move |failure: Memo<Option<Failure>>| {
         move || {
-            error.get().map(|(e, stale_since)| match stale_since {
-                Some(at) => view! { <ErrorMessage error=e stale_since=at/> }.into_any(),
-                None => view! { <ErrorMessage error=e/> }.into_any(),
+            failure.get().map(|f| match f.stale_since {
+                Some(at) => view! { <ErrorMessage error=f.error stale_since=at/> }.into_any(),
+                None => view! { <ErrorMessage error=f.error/> }.into_any(),
             })
         }
     };
@@ -170,6 +153,25 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
     .into_any()
 }
 
+/// The failure of a route's latest poll, and since when the data still shown is old.
+#[derive(Debug, Clone, PartialEq)]
+struct Failure {
+    error: ClientError,
+    stale_since: Option<f64>,
+}
+
+/// The slot's failure, re-rendered only when it changes.
+fn failure<T: Send + Sync + 'static>(slot: RwSignal<Slot<T>>) -> Memo<Option<Failure>> {
+    Memo::new(move |_| {
+        slot.with(|s| {
+            s.error.clone().map(|error| Failure {
+                error,
+                stale_since: s.received_at(),
+            })
+        })
+    })
+}
+
 /// The version-specific part of a dataset, without its (separately rendered) imports.
 #[derive(Debug, Clone, PartialEq)]
 enum Section {
@@ -182,17 +184,12 @@ enum Section {
 #[component]
 fn LiveStatus(live: Live, follows_import: bool) -> impl IntoView {
     let now = use_clock();
-    let status = Memo::new(move |_| {
-        live.import
-            .with(|s| s.last_good.as_ref().map(|(job, _)| job.status.clone()))
-    });
+    let status = Memo::new(move |_| live.import.with(|s| s.value().map(|j| j.status.clone())));
     let updated = Memo::new(move |_| {
         if follows_import {
-            live.import
-                .with(|s| s.last_good.as_ref().map(|(_, at)| *at))
+            live.import.with(Slot::received_at)
         } else {
-            live.dataset
-                .with(|s| s.last_good.as_ref().map(|(_, at)| *at))
+            live.dataset.with(Slot::received_at)
         }
     });
     let poll_text = move || poll_words(live.state.get(), now.get());
@@ -259,16 +256,6 @@ pub fn start_demo() {
     crate::panic_notice::install();
     let search = window().location().search().unwrap_or_default();
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
-    let get = |key: &str| params.as_ref().and_then(|p| p.get(key)).unwrap_or_default();
-    let values = [
-        "dataset_id",
-        "import_id",
-        "proxy_url",
-        "poll_interval",
-        "theme",
-        "request_timeout",
-    ]
-    .map(|key| (key, get(key)));
-    let config = MonitorConfig::from_pairs(values.iter().map(|(k, v)| (*k, v.as_str())));
+    let config = RawConfig::from_query(|key| params.as_ref().and_then(|p| p.get(key))).validate();
     mount_to_body(move || view! { <App config=config/> });
 }

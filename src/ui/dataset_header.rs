@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 
 use super::format::number;
+use super::present::unreadable_line;
 use super::time::Timestamp;
 use crate::api::Dataset;
-use crate::present::unreadable_line;
 
 /// The dataset's identity and size.
 #[component]

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use super::clock::use_clock;
 use super::format::relative_time;
+use super::present::error_headline;
 use crate::api::{ApiError, ClientError, ErrorDetail};
 
 /// A failure in plain words, with the API's own explanation when it sent one. When
@@ -20,7 +21,7 @@ pub fn ErrorMessage(
         } => Some(ApiErrorBody((**body).clone())),
         _ => None,
     };
-    let summary = error.headline();
+    let summary = error_headline(&error);
     view! {
         <div class="pdm-error" part="alert" role="alert">
             <p class="pdm-error-summary">{summary}</p>

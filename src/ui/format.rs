@@ -3,7 +3,7 @@
 use js_sys::{Array, Date, Intl, Object, Reflect};
 use wasm_bindgen::JsValue;
 
-use crate::present::{as_utc, relative_parts};
+use super::present::{as_utc, relative_parts};
 
 fn locale() -> String {
     web_sys::window()

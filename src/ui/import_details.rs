@@ -7,12 +7,12 @@ use leptos::prelude::*;
 
 use super::badge::ImportBadge;
 use super::format::number;
+use super::present::{
+    BarPart, bar_label, bar_parts, import_advice, partial_view_note, unreadable_line,
+};
 use super::record_table::RecordTable;
 use super::time::Timestamp;
 use crate::api::{ImportJob, ImportStatus};
-use crate::present::{
-    BarPart, bar_label, bar_parts, import_advice, partial_view_note, unreadable_line,
-};
 
 /// Details of `job`, which belongs to `dataset_id`.
 #[component]

@@ -6,10 +6,10 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::format::number;
-use crate::api::RecordError;
-use crate::records::{
+use super::records::{
     self, Chip, PAGE_SIZE, RecordQuery, SearchIndex, SortKey, field_label, reason_label,
 };
+use crate::api::RecordError;
 
 /// How many chips of each kind are offered.
 const CHIPS: usize = 8;

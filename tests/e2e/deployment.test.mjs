@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO, PORTS as ALL_PORTS, datasetPath } from '../support/stack.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(join(ROOT, 'tools/package.json'));
@@ -22,17 +23,12 @@ const { chromium } = require('playwright-core');
 const PROXY = process.env.DATASET_PROXY_BIN ?? join(ROOT, 'target/debug/dataset-proxy');
 const CADDY = process.env.CADDY ?? '/usr/bin/caddy';
 const HOST = '127.0.0.1';
-const PORTS = {
-  site: Number(process.env.E2E_DEPLOY_SITE_PORT ?? 18951),
-  auth: Number(process.env.E2E_DEPLOY_AUTH_PORT ?? 18952),
-  serve: Number(process.env.E2E_DEPLOY_SERVE_PORT ?? 18953),
-  prolific: Number(process.env.E2E_DEPLOY_PROLIFIC_PORT ?? 18954),
-};
+const PORTS = ALL_PORTS.deploy;
 const SITE = `http://${HOST}:${PORTS.site}`;
 const PROLIFIC = `http://${HOST}:${PORTS.prolific}`;
-const DATASET = '3d7a0c11-2b44-4c55-8d66-7e8f90a1b2c3'; // V3 READY in the demo scenarios
-const OTHER_DATASET = '0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d'; // also in the demo, not allowed
-const API = `/api/v1/data-collection/datasets/${DATASET}`;
+const DATASET = DEMO.V3_READY; // V3 READY in the demo scenarios
+const OTHER_DATASET = DEMO.REFERENCE_V3; // also in the demo, not allowed
+const API = datasetPath(DATASET);
 const USERS = { 'session-ada': 'ada@example.org', 'session-bob': 'bob@example.org' };
 
 const children = [];

@@ -6,55 +6,31 @@
 //   node --test tests/e2e/
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO as IDS, PORTS, ROOT, launchChromium, mockCounts, requireTool, resetMock, startMock } from '../support/stack.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(join(ROOT, 'tools/package.json'));
-const { chromium } = require('playwright-core');
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const AXE = readFileSync(requireTool.resolve('axe-core/axe.min.js'), 'utf8');
 
 const PROXY = process.env.DATASET_PROXY_BIN ?? join(ROOT, 'target/debug/dataset-proxy');
-const DEMO_ADDR = process.env.E2E_DEMO_ADDR ?? '127.0.0.1:18941';
-const EXAMPLES_ADDR = process.env.E2E_EXAMPLES_ADDR ?? '127.0.0.1:18942';
+const DEMO_ADDR = PORTS.e2eDemo;
+const EXAMPLES_ADDR = PORTS.e2eExamples;
 const DEMO = `http://${DEMO_ADDR}`;
 const EXAMPLES = `http://${EXAMPLES_ADDR}`;
 const SCREENSHOTS = process.env.SCREENSHOTS_DIR ?? join(ROOT, 'target/screenshots');
 
-const V4 = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
-const LIFECYCLE = '6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b10';
-const V3_READY = '3d7a0c11-2b44-4c55-8d66-7e8f90a1b2c3';
-const V3_SEED = '0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d';
-const SLOW = '00000000-0000-4000-8000-0000000000d1';
-const MISSING = '00000000-0000-4000-8000-000000000404';
+const V4 = IDS.V4_MAIN;
+const LIFECYCLE = IDS.LIFECYCLE_IMPORT;
+const V3_READY = IDS.V3_READY;
+const V3_SEED = IDS.REFERENCE_V3;
+const SLOW = IDS.SLOW;
+const MISSING = IDS.UNKNOWN;
 
 const servers = [];
 let browser;
 
-async function startMock(addr, staticDir) {
-  const child = spawn(PROXY, ['mock', '--listen', addr, '--static', staticDir], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  servers.push(child);
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://${addr}/_mock/requests`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the mock on ${addr} did not start`);
-}
-
-async function reset(base) {
-  assert.equal((await fetch(`${base}/_mock/reset`, { method: 'POST' })).status, 204);
-}
-
-async function counts(base) {
-  return (await fetch(`${base}/_mock/requests`)).json();
-}
+const reset = resetMock;
+const counts = mockCounts;
 
 /** A page that records console errors, uncaught exceptions and failed requests. */
 async function openPage(url, { width = 1280, height = 900, colorScheme = 'light' } = {}) {
@@ -82,13 +58,9 @@ async function axe(page) {
 }
 
 before(async () => {
-  await startMock(DEMO_ADDR, join(ROOT, 'dist'));
-  await startMock(EXAMPLES_ADDR, join(ROOT, 'examples'));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  servers.push(await startMock(PROXY, DEMO_ADDR, ['--static', join(ROOT, 'dist')]));
+  servers.push(await startMock(PROXY, EXAMPLES_ADDR, ['--static', join(ROOT, 'examples')]));
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -195,7 +167,7 @@ describe('embedding examples', () => {
     // Loading the module again does not throw.
     await page.evaluate(() => import('./pkg/prolific-dataset-monitor.js?again'));
     // Removing the element stops everything.
-    await page.locator('#v4').evaluate((e) => { e.setAttribute('poll-interval', '500'); e.setAttribute('import-id', '6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b13'); e.setAttribute('dataset-id', '4b0e2d1c-9a8f-4e7d-8c6b-5a4f3e2d1c0b'); });
+    await page.locator('#v4').evaluate((e, [importId, datasetId]) => { e.setAttribute('poll-interval', '500'); e.setAttribute('import-id', importId); e.setAttribute('dataset-id', datasetId); }, [IDS.PENDING_SCHEMA_IMPORT, IDS.NO_SCHEMA]);
     await page.locator('#v4 [role=status] [data-import-status="pending_schema"]').waitFor();
     await page.locator('#v4').evaluate((e) => e.remove());
     const before = JSON.stringify(await counts(EXAMPLES));
@@ -257,15 +229,15 @@ describe('embedding examples', () => {
     });
     assert.match(thrown, /missing field `datasetId`/);
     // NaN must not pass for "not given" (JSON would make it null).
-    const nanAlert = await page.evaluate(async () => {
+    const nanAlert = await page.evaluate(async (datasetId) => {
       const { mount } = await import('./pkg/prolific-dataset-monitor.js');
       const el = document.createElement('div');
       document.body.append(el);
-      const handle = mount(el, { datasetId: '3fa85f64-5717-4562-b3fc-2c963f66afa6', pollInterval: NaN });
+      const handle = mount(el, { datasetId, pollInterval: NaN });
       const text = el.querySelector('[role=alert]')?.textContent ?? 'no alert';
       handle.unmount();
       return text;
-    });
+    }, V4);
     assert.match(nanAlert, /NaN/);
     assert.deepEqual(problems, []);
     await close();
@@ -301,10 +273,20 @@ describe('screenshots', () => {
     for (const theme of ['light', 'dark']) {
       for (const [label, width, height] of [['desktop', 1280, 1400], ['mobile', 360, 1400]]) {
         await reset(DEMO);
-        const { page, close } = await openPage(demoUrl({ dataset_id: V4, import_id: LIFECYCLE, poll_interval: 500, theme }), { width, height, colorScheme: theme });
+        const { page, problems, close } = await openPage(demoUrl({ dataset_id: V4, import_id: LIFECYCLE, poll_interval: 500, theme }), { width, height, colorScheme: theme });
         await page.locator('table[data-error-table]').waitFor({ timeout: 20000 });
-        await page.screenshot({ path: join(SCREENSHOTS, `${label}-${theme}.png`) });
+        // What the picture shows: the followed import at `partial`, polling over, the
+        // V4 dataset and its rejected records, in the theme asked for.
+        assert.equal(await page.locator('[role="status"] [data-import-status]').getAttribute('data-import-status'), 'partial');
+        assert.equal(await page.locator('[data-dataset-version]').getAttribute('data-dataset-version'), '4');
+        assert.equal(await page.locator('.pdm').getAttribute('data-theme'), theme);
+        assert.ok((await page.locator('table[data-error-table] tbody tr').count()) > 0, 'rejected records listed');
+        assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
+        const file = join(SCREENSHOTS, `${label}-${theme}.png`);
+        await page.screenshot({ path: file });
         await close();
+        assert.ok(statSync(file).size > 1000, `${file} is empty`);
+        assert.deepEqual([...readFileSync(file).subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], `${file} is a PNG`);
       }
     }
   });

@@ -14,7 +14,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::routes::{ApiRoute, PREFIX};
+use crate::routes::ApiRoute;
 
 /// What one request gets.
 #[derive(Debug, Clone, PartialEq)]
@@ -235,8 +235,8 @@ fn route_for(relative: &Path) -> Result<Option<ApiRoute>, String> {
         .map(|c| c.as_os_str().to_str().unwrap_or("\u{fffd}"))
         .collect();
     let path = match parts.as_slice() {
-        ["datasets", id] => format!("{PREFIX}{id}"),
-        ["datasets", id, "imports", import] => format!("{PREFIX}{id}/imports/{import}"),
+        ["datasets", id] => dataset_wire::dataset_path(id),
+        ["datasets", id, "imports", import] => dataset_wire::import_path(id, import),
         ["datasets", ..] => {
             return Err(
                 "not where a scenario can be: use datasets/{dataset_id}.json or \

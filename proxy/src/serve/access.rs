@@ -2,6 +2,7 @@
 //! and only those in the workspaces listed with `--allow-workspace`. A refused dataset
 //! is answered exactly as a missing one.
 
+use crate::error::StartError;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -40,7 +41,7 @@ impl Access {
         datasets: Vec<String>,
         datasets_file: Option<PathBuf>,
         workspaces: Vec<String>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, StartError> {
         let datasets = if datasets.is_empty() && datasets_file.is_none() {
             None
         } else {
@@ -68,7 +69,7 @@ impl Access {
                 .filter(|w| !w.is_empty())
                 .collect::<HashSet<_>>();
             if set.is_empty() {
-                return Err("--allow-workspace needs a workspace id".to_owned());
+                return Err("--allow-workspace needs a workspace id".to_owned().into());
             }
             Some(set)
         };

@@ -7,6 +7,7 @@
 //! task of its upstream connection and is woken back; that is cheaper within one thread
 //! than across a work-stealing pool, and measurably so in `bench/proxy.mjs`.)
 
+use crate::error::StartError;
 use std::collections::HashMap;
 use std::future::Future;
 use std::io;
@@ -252,7 +253,7 @@ pub async fn serve(
     limits: ConnectionLimits,
     occupancy: Arc<Occupancy>,
     shutdown: impl Future<Output = ()>,
-) -> Result<(), String> {
+) -> Result<(), StartError> {
     let limits = Arc::new(limits);
     let (stop, stopped) = watch::channel(false);
     let (done_tx, mut done) = mpsc::channel(routers.len().max(1));
@@ -269,7 +270,7 @@ pub async fn serve(
                 let result = panic::catch_unwind(AssertUnwindSafe(|| {
                     run_worker(incoming, router, &limits, stopped)
                 }))
-                .unwrap_or_else(|_| Err("a worker thread panicked".to_owned()));
+                .unwrap_or_else(|_| Err("a worker thread panicked".into()));
                 let _ = done_tx.blocking_send(result);
             })
             .map_err(|e| format!("cannot start a worker thread: {e}"))?;
@@ -280,12 +281,12 @@ pub async fn serve(
     let mut reported = 0;
     let mut outcome = tokio::select! {
         () = shutdown => Ok(()),
-        error = accept_loop(&listener, &handoffs, &limits, &occupancy) => Err(error),
+        error = accept_loop(&listener, &handoffs, &limits, &occupancy) => Err(error.into()),
         result = done.recv() => {
             reported += 1;
             Err(match result {
                 Some(Err(error)) => error,
-                _ => "a worker thread stopped unexpectedly".to_owned(),
+                _ => "a worker thread stopped unexpectedly".into(),
             })
         }
     };
@@ -359,7 +360,7 @@ fn run_worker(
     router: Router,
     limits: &ConnectionLimits,
     mut stopped: watch::Receiver<bool>,
-) -> Result<(), String> {
+) -> Result<(), StartError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

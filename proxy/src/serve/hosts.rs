@@ -1,6 +1,7 @@
 //! The `Host` check against DNS rebinding: a page on any website can point its own name
 //! at 127.0.0.1, but its requests then carry that name in `Host`, which is not ours.
 
+use crate::error::StartError;
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::Request;
@@ -26,7 +27,7 @@ pub struct AllowedHost {
 impl AllowedHost {
     /// Parses `NAME[:PORT]` (a DNS name, an IPv4 address or a bracketed IPv6 address).
     /// Without a port, the name is allowed on any port.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, StartError> {
         let bad = || format!("--allow-host {text:?} is not NAME or NAME:PORT");
         let (name, port) = split_host(text).ok_or_else(bad)?;
         let valid_name = !name.is_empty()
@@ -35,7 +36,7 @@ impl AllowedHost {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
         if !valid_name {
-            return Err(bad());
+            return Err(bad().into());
         }
         Ok(Self {
             name: name.to_ascii_lowercase(),

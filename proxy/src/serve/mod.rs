@@ -8,19 +8,20 @@
 //! Only then is Prolific called; its answer is checked (status, token, content type).
 
 pub mod access;
-pub mod admin;
-pub mod answer;
+pub(crate) mod admin;
+pub(crate) mod answer;
 pub mod caller;
-pub mod coalesce;
+pub(crate) mod coalesce;
 pub mod connections;
-pub mod framing;
+pub(crate) mod framing;
 pub mod hosts;
 pub mod metrics;
-pub mod origin;
-pub mod rate_limit;
+pub(crate) mod origin;
+pub(crate) mod rate_limit;
 pub mod token;
-pub mod upstream;
+pub(crate) mod upstream;
 
+use crate::error::StartError;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -123,7 +124,7 @@ struct Proxy {
 /// One worker's router. Each has its own upstream connection pool; `shared` may be
 /// shared by several. Serve it with `connections::serve` (or with
 /// `into_make_service_with_connect_info::<SocketAddr>()`, so callers can be told apart).
-pub fn app(config: &ServeConfig, shared: &Shared) -> Result<Router, String> {
+pub fn app(config: &ServeConfig, shared: &Shared) -> Result<Router, StartError> {
     let upstream = Upstream::new(UpstreamConfig {
         base: config.upstream.clone(),
         authorization: config.token.authorization(),

@@ -1,5 +1,6 @@
 //! The Prolific API token: never printed, never logged.
 
+use crate::error::StartError;
 use std::fmt;
 
 use axum::http::HeaderValue;
@@ -27,7 +28,7 @@ impl Token {
     ///
     /// Call it before any other thread is started: changing the environment while
     /// another thread reads it is undefined behaviour on most platforms.
-    pub fn load(file: Option<&std::path::Path>) -> Result<Self, String> {
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, StartError> {
         let from_env = std::env::var(TOKEN_ENV);
         remove_token_from_environment();
         if let Some(path) = file {
@@ -36,7 +37,7 @@ impl Token {
         match from_env {
             Ok(value) => return Self::new(value),
             Err(std::env::VarError::NotUnicode(_)) => {
-                return Err(format!("{TOKEN_ENV} is not valid text"));
+                return Err(format!("{TOKEN_ENV} is not valid text").into());
             }
             Err(std::env::VarError::NotPresent) => {}
         }
@@ -50,20 +51,21 @@ impl Token {
             "no token: export {TOKEN_ENV}=<your Prolific API token>, or pass --token-file FILE, \
              or give systemd a credential named {CREDENTIAL_NAME} \
              (create a token in Prolific under Settings → API tokens)"
-        ))
+        )
+        .into())
     }
 
-    fn from_file(path: &std::path::Path, source: &str) -> Result<Self, String> {
+    fn from_file(path: &std::path::Path, source: &str) -> Result<Self, StartError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{source}: cannot read {}: {e}", path.display()))?;
-        Self::new(text).map_err(|e| format!("{source} {}: {e}", path.display()))
+        Self::new(text).map_err(|e| format!("{source} {}: {e}", path.display()).into())
     }
 
     /// Wraps a token value; refuses an empty one or one that cannot be a header.
-    pub fn new(value: String) -> Result<Self, String> {
+    pub fn new(value: String) -> Result<Self, StartError> {
         let value = value.trim().to_owned();
         if value.is_empty() {
-            return Err("the token is empty".to_owned());
+            return Err("the token is empty".to_owned().into());
         }
         // Prolific's tokens are long; a short value is a mistake, and one that would also
         // turn every answer that happens to contain it into a 502 (see `serve::answer`).
@@ -71,10 +73,13 @@ impl Token {
             return Err(format!(
                 "the token is {} characters long: too short to be a Prolific API token",
                 value.len()
-            ));
+            )
+            .into());
         }
         if HeaderValue::from_str(&value).is_err() {
-            return Err("the token holds characters an HTTP header cannot carry".to_owned());
+            return Err("the token holds characters an HTTP header cannot carry"
+                .to_owned()
+                .into());
         }
         Ok(Self(value))
     }

@@ -1,6 +1,7 @@
 //! The one outbound HTTP client: calls to the upstream carrying only our headers, under
 //! a whole-request timeout, with the body read up to a size cap.
 
+use crate::error::StartError;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -82,19 +83,19 @@ pub enum UpstreamError {
 impl Upstream {
     /// Checks the base URL and builds the client (rustls with ring and the platform's
     /// certificate verifier for `https`).
-    pub fn new(config: UpstreamConfig) -> Result<Self, String> {
+    pub fn new(config: UpstreamConfig) -> Result<Self, StartError> {
         let bad = |why: &str| format!("upstream {:?} {why}", config.base);
         let base: Uri = config.base.parse().map_err(|_| bad("is not a URL"))?;
         let scheme = base.scheme().cloned().ok_or_else(|| bad("has no scheme"))?;
         if scheme != Scheme::HTTP && scheme != Scheme::HTTPS {
-            return Err(bad("must be http or https"));
+            return Err(bad("must be http or https").into());
         }
         let authority = base
             .authority()
             .cloned()
             .ok_or_else(|| bad("has no host"))?;
         if base.query().is_some() {
-            return Err(bad("must not have a query"));
+            return Err(bad("must not have a query").into());
         }
 
         let mut http = HttpConnector::new();

@@ -1,18 +1,20 @@
 #!/usr/bin/env python3
 """Writes fixtures/demo: the mock's embedded demo scenarios (deterministic).
 
-The two Prolific reference examples are copied verbatim from ../shared/api when that
-folder is present (they are committed too, so the build never needs it).
-Run: scripts/make-demo-fixtures
+Reads only the repository: the two Prolific reference examples are copied verbatim from
+fixtures/reference (the "Response" examples of Prolific's get-dataset and
+get-import-status reference pages, taken as they are).
+Run: scripts/make-demo-fixtures.py [OUTPUT_DIR]   (default: fixtures/demo; scripts/test
+writes to a temporary folder and checks that it matches the committed fixtures)
 """
 import json
 import random
-import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "fixtures" / "demo" / "datasets"
-SHARED = ROOT.parent / "shared" / "api"
+OUT = (Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "fixtures" / "demo") / "datasets"
+REFERENCE = ROOT / "fixtures" / "reference"
 
 V4_MAIN = "3fa85f64-5717-4562-b3fc-2c963f66afa6"   # dataset of the reference import example
 V4_NO_SCHEMA = "4b0e2d1c-9a8f-4e7d-8c6b-5a4f3e2d1c0b"
@@ -42,9 +44,8 @@ def write(rel, value):
     path.write_text(json.dumps(value, indent=1, ensure_ascii=False) + "\n")
 
 
-def reference_example(md_name):
-    text = (SHARED / md_name).read_text()
-    return re.search(r"\*\*Response\*\*\s*```json\n(.*?)```", text, re.S).group(1)
+def reference_example(name):
+    return (REFERENCE / name).read_text()
 
 
 def dataset(id_, name, version, total, **extra):
@@ -167,9 +168,8 @@ def main():
                    "2026-11-20T11:03:31Z", accepted_count=12_000, rejected_count=0, errors=[], reason=None,
                    duplicate_count=0)
     write(f"{V4_MAIN}/imports/{COMPLETE}.json", complete)
-    if SHARED.exists():
-        (OUT / V4_MAIN / "imports" / f"{SEED_IMPORT}.json").write_text(reference_example("get-import-status.md"))
-        (OUT / f"{SEED_V3}.json").write_text(reference_example("get-dataset.md"))
+    (OUT / V4_MAIN / "imports" / f"{SEED_IMPORT}.json").write_text(reference_example("get-import-status.json"))
+    (OUT / f"{SEED_V3}.json").write_text(reference_example("get-dataset.json"))
 
     seed_import = json.loads((OUT / V4_MAIN / "imports" / f"{SEED_IMPORT}.json").read_text())
     summary = lambda j: {k: v for k, v in j.items() if k != "errors"}

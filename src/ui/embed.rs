@@ -10,9 +10,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
+use super::App;
 use crate::api::ClientError;
-use crate::config::{ConfigError, MonitorConfig, MountOptions};
-use crate::ui::App;
+use crate::config::{ConfigError, MonitorConfig, RawConfig};
 
 thread_local! {
     /// The mounted widgets by handle id. A widget lives here until `unmount()`: the
@@ -55,7 +55,7 @@ fn read_options(options: JsValue) -> Result<Result<MonitorConfig, ConfigError>, 
         js_sys::JSON::stringify_with_replacer(&options, replacer.as_ref().unchecked_ref())
             .map_err(|_| JsError::new("mount(): options must be plain data (strings and numbers)"))?
             .into();
-    let parsed: MountOptions = crate::api::decode(&json).map_err(|e| {
+    let parsed: RawConfig = crate::api::decode(&json).map_err(|e| {
         let ClientError::Decode { path, message } = e else {
             return JsError::new(&format!("mount(): {e}"));
         };
@@ -67,7 +67,7 @@ fn read_options(options: JsValue) -> Result<Result<MonitorConfig, ConfigError>, 
             JsError::new(&format!("mount(): option `{path}`: {message}"))
         }
     })?;
-    Ok(parsed.to_config())
+    Ok(parsed.validate())
 }
 
 /// Mounts the widget into `element` (its children are kept; the widget is appended).

@@ -1,7 +1,51 @@
 //! How model values are shown: words, tones and icons for statuses, one-line meanings
-//! for field types. Plain Rust, so the wording is tested natively.
+//! for field types, the headline of every failure. Plain Rust, so the wording is tested
+//! natively.
 
-use crate::api::{DatasetStatus, FieldType, ImportJob, ImportStatus, Unreadable};
+use crate::api::{
+    ApiError, ClientError, DatasetStatus, FieldType, ImportJob, ImportStatus, Unreadable,
+};
+
+/// The first line of an error message, for people: what happened and what to do. For
+/// an HTTP error, what the status (and, where it changes the meaning, the body) says,
+/// with the status; the body's own words are shown below it.
+pub fn error_headline(error: &ClientError) -> String {
+    match error {
+        ClientError::InvalidConfig(why) => format!("Configuration error: {why}"),
+        ClientError::Network(why) => format!(
+            "The request to the proxy failed ({why}). Check that the proxy is running, reachable from this page, and allows this page's origin."
+        ),
+        ClientError::Timeout { after_ms } => format!(
+            "The proxy did not answer within {} s.",
+            after_ms.div_ceil(1000)
+        ),
+        ClientError::Http { status, body, .. } => http_headline(*status, body.as_deref()),
+        ClientError::Decode { path, message } => {
+            format!("The response could not be read at `{path}`: {message}")
+        }
+    }
+}
+
+/// What an HTTP status means for the person looking, and what to do, with the status.
+fn http_headline(status: u16, body: Option<&ApiError>) -> String {
+    let what = match status {
+        // Prolific answers a workspace without the feature with a 404 (or a 403) whose
+        // body says so; "check the id" would send people the wrong way.
+        403 | 404 if body.is_some_and(ApiError::denies_feature) => {
+            "This workspace does not have access to AI Task Builder datasets; ask Prolific to enable them for the account whose token the proxy uses"
+        }
+        400 => "The request was refused as malformed",
+        401 => {
+            "The proxy's Prolific token was rejected; whoever runs the proxy should check its PROLIFIC_TOKEN"
+        }
+        403 => "The account of the proxy's Prolific token may not read this dataset",
+        404 => "Not found: check the dataset id and import id",
+        429 => "Too many requests; waiting before the next try",
+        500..=599 => "The proxy or Prolific failed to answer",
+        _ => "The request failed",
+    };
+    format!("{what} (HTTP {status})")
+}
 
 /// The colour family of a badge (always paired with an icon and words).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

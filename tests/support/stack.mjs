@@ -1,0 +1,105 @@
+// What the browser-driving scripts share: the demo scenarios' ids and the two route
+// paths (as dataset-wire names them in Rust), every default port (each overridable by
+// its environment variable), `dataset-proxy mock` start/reset/count, and how Debian's
+// Chromium is launched. Used by tests/e2e/*.test.mjs, bench/bench.mjs and scripts/soak.mjs.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** `require` for the pinned tools in tools/node_modules (playwright-core, axe-core). */
+export const requireTool = createRequire(join(ROOT, 'tools/package.json'));
+
+/** The default address of every server these scripts start, and its override. */
+export const PORTS = {
+  /** scripts/test's mock for the wasm-bindgen browser tests (MOCK_ADDR). */
+  testMock: process.env.MOCK_ADDR ?? '127.0.0.1:18931',
+  /** tests/e2e/fullstack: the demo and the examples, each behind a mock. */
+  e2eDemo: process.env.E2E_DEMO_ADDR ?? '127.0.0.1:18941',
+  e2eExamples: process.env.E2E_EXAMPLES_ADDR ?? '127.0.0.1:18942',
+  /** tests/e2e/deployment: Caddy, oauth2-proxy's stand-in, serve, and Prolific's (a mock). */
+  deploy: {
+    site: Number(process.env.E2E_DEPLOY_SITE_PORT ?? 18951),
+    auth: Number(process.env.E2E_DEPLOY_AUTH_PORT ?? 18952),
+    serve: Number(process.env.E2E_DEPLOY_SERVE_PORT ?? 18953),
+    prolific: Number(process.env.E2E_DEPLOY_PROLIFIC_PORT ?? 18954),
+  },
+  /** scripts/soak: the mock and serve in front of it. */
+  soakMock: process.env.SOAK_MOCK_ADDR ?? '127.0.0.1:18951',
+  soakProxy: process.env.SOAK_PROXY_ADDR ?? '127.0.0.1:18952',
+  /** bench/bench.mjs. */
+  benchMock: process.env.BENCH_MOCK_ADDR ?? '127.0.0.1:18971',
+};
+
+/** The demo scenarios' ids (wire/src/demo.rs names the same ones; the README says what each shows). */
+export const DEMO = {
+  V4_MAIN: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+  LIFECYCLE_IMPORT: '6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b10',
+  FAILED_IMPORT: '6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b11',
+  REFERENCE_IMPORT: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+  BUSY: '9d2e4f60-1a3b-4c5d-8e7f-00112233aaaa',
+  NO_SCHEMA: '4b0e2d1c-9a8f-4e7d-8c6b-5a4f3e2d1c0b',
+  PENDING_SCHEMA_IMPORT: '6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b13',
+  REFERENCE_V3: '0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d',
+  V3_READY: '3d7a0c11-2b44-4c55-8d66-7e8f90a1b2c3',
+  UNKNOWN: '00000000-0000-4000-8000-000000000404',
+  SLOW: '00000000-0000-4000-8000-0000000000d1',
+  ENDLESS: '50a50a50-0000-4000-8000-000000000001',
+  ENDLESS_IMPORT: '50a50a50-0000-4000-8000-000000000002',
+};
+
+/** The two routes' paths (dataset_wire::dataset_path / import_path). */
+export const API_PREFIX = '/api/v1/data-collection/datasets/';
+export const datasetPath = (dataset) => `${API_PREFIX}${dataset}`;
+export const importPath = (dataset, importId) => `${API_PREFIX}${dataset}/imports/${importId}`;
+
+/** Resolves once `url` answers 2xx; throws after `tries` × 100 ms. */
+export async function waitForUrl(url, tries = 100) {
+  for (let i = 0; i < tries; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+/** Starts `dataset-proxy mock --listen addr ...args` and resolves with the child once it answers. */
+export async function startMock(bin, addr, args = [], env = {}) {
+  const child = spawn(bin, ['mock', '--listen', addr, ...args], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  try {
+    await waitForUrl(`http://${addr}/_mock/requests`);
+  } catch {
+    child.kill();
+    throw new Error(`the mock on ${addr} did not start`);
+  }
+  return child;
+}
+
+/** Rewinds every scenario of the mock at `base` and zeroes its counts. */
+export async function resetMock(base) {
+  const status = (await fetch(`${base}/_mock/reset`, { method: 'POST' })).status;
+  if (status !== 204) throw new Error(`POST ${base}/_mock/reset answered ${status}, not 204`);
+}
+
+/** How many requests each route path has had, per the mock at `base`. */
+export async function mockCounts(base) {
+  return (await fetch(`${base}/_mock/requests`)).json();
+}
+
+/** Debian's Chromium, headless, without the sandbox (containers) or background traffic. */
+export function launchChromium(extraArgs = []) {
+  const { chromium } = requireTool('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
+  });
+}
+
+/** The extra flags for measuring memory (forced GC, precise heap figures). */
+export const MEMORY_FLAGS = ['--js-flags=--expose-gc', '--enable-precise-memory-info'];
