@@ -20,9 +20,28 @@ build_web_pkg() {
   cargo build -p "$crate" --lib --release --target wasm32-unknown-unknown --locked
   mkdir -p "$out"
   wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$name" \
-    "$ROOT/target/wasm32-unknown-unknown/release/$artifact.wasm"
+    "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/$artifact.wasm"
   wasm-opt -Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     --strip-debug --strip-producers \
     -o "$out/${name}_bg.wasm" "$out/${name}_bg.wasm"
+}
+
+# Release builds (scripts/release, and the static proxy that scripts/test checks) use
+# their own target directory, so they never invalidate the everyday builds, and remap
+# the source and Cargo paths that panic messages embed, so that the artifacts do not
+# depend on where the tree or Cargo's home is.
+DIST_TARGET_DIR="$ROOT/target/dist"
+STATIC_TARGET="x86_64-unknown-linux-musl"
+STATIC_PROXY="$DIST_TARGET_DIR/$STATIC_TARGET/server/dataset-proxy"
+dist_rustflags() {
+  printf '%s' "--remap-path-prefix=$ROOT=/build --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+}
+
+# Builds the proxy as a static Linux binary ($STATIC_PROXY): musl, the server profile,
+# stripped. ring and mimalloc compile C, hence musl-gcc (Debian's musl-tools).
+build_static_proxy() {
+  CARGO_TARGET_DIR="$DIST_TARGET_DIR" RUSTFLAGS="$(dist_rustflags)" CC_x86_64_unknown_linux_musl=musl-gcc \
+    cargo build -p dataset-proxy --profile server --target "$STATIC_TARGET" --locked \
+    --config 'profile.server.strip=true'
 }
