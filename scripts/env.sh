@@ -39,9 +39,14 @@ dist_rustflags() {
 }
 
 # Builds the proxy as a static Linux binary ($STATIC_PROXY): musl, the server profile,
-# stripped. ring and mimalloc compile C, hence musl-gcc (Debian's musl-tools).
+# stripped. ring and mimalloc compile C, hence musl-gcc (Debian's musl-tools). mimalloc
+# writes the C compiler's __DATE__ and __TIME__ into the binary: SOURCE_DATE_EPOCH fixes
+# them to when Cargo.lock (and so that C code) last changed, which also spares rebuilding
+# ring and mimalloc at every commit (their build scripts watch that variable).
 build_static_proxy() {
-  CARGO_TARGET_DIR="$DIST_TARGET_DIR" RUSTFLAGS="$(dist_rustflags)" CC_x86_64_unknown_linux_musl=musl-gcc \
-    cargo build -p dataset-proxy --profile server --target "$STATIC_TARGET" --locked \
+  local deps_epoch
+  deps_epoch="$(git -C "$ROOT" log -1 --format=%ct -- Cargo.lock 2>/dev/null || true)"
+  SOURCE_DATE_EPOCH="${deps_epoch:-0}" CARGO_TARGET_DIR="$DIST_TARGET_DIR" RUSTFLAGS="$(dist_rustflags)" \
+    CC_x86_64_unknown_linux_musl=musl-gcc cargo build -p dataset-proxy --profile server --target "$STATIC_TARGET" --locked \
     --config 'profile.server.strip=true'
 }
