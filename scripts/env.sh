@@ -26,3 +26,27 @@ build_web_pkg() {
     --strip-debug --strip-producers \
     -o "$out/${name}_bg.wasm" "$out/${name}_bg.wasm"
 }
+
+# Release builds (scripts/release, and the static proxy that scripts/test checks) use
+# their own target directory, so they never invalidate the everyday builds, and remap
+# the source and Cargo paths that panic messages embed, so that the artifacts do not
+# depend on where the tree or Cargo's home is.
+DIST_TARGET_DIR="$ROOT/target/dist"
+STATIC_TARGET="x86_64-unknown-linux-musl"
+STATIC_PROXY="$DIST_TARGET_DIR/$STATIC_TARGET/server/dataset-proxy"
+dist_rustflags() {
+  printf '%s' "--remap-path-prefix=$ROOT=/build --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+}
+
+# Builds the proxy as a static Linux binary ($STATIC_PROXY): musl, the server profile,
+# stripped. ring and mimalloc compile C, hence musl-gcc (Debian's musl-tools). mimalloc
+# writes the C compiler's __DATE__ and __TIME__ into the binary: SOURCE_DATE_EPOCH fixes
+# them to when Cargo.lock (and so that C code) last changed, which also spares rebuilding
+# ring and mimalloc at every commit (their build scripts watch that variable).
+build_static_proxy() {
+  local deps_epoch
+  deps_epoch="$(git -C "$ROOT" log -1 --format=%ct -- Cargo.lock 2>/dev/null || true)"
+  SOURCE_DATE_EPOCH="${deps_epoch:-0}" CARGO_TARGET_DIR="$DIST_TARGET_DIR" RUSTFLAGS="$(dist_rustflags)" \
+    CC_x86_64_unknown_linux_musl=musl-gcc cargo build -p dataset-proxy --profile server --target "$STATIC_TARGET" --locked \
+    --config 'profile.server.strip=true'
+}

@@ -18,6 +18,8 @@ export const PORTS = {
   /** tests/e2e/fullstack: the demo and the examples, each behind a mock. */
   e2eDemo: process.env.E2E_DEMO_ADDR ?? '127.0.0.1:18941',
   e2eExamples: process.env.E2E_EXAMPLES_ADDR ?? '127.0.0.1:18942',
+  /** tests/e2e/package: the installed npm package, served by the static proxy's mock. */
+  e2ePackage: process.env.E2E_PACKAGE_ADDR ?? '127.0.0.1:18935',
   /** tests/e2e/deployment: Caddy, oauth2-proxy's stand-in, serve, and Prolific's (a mock). */
   deploy: {
     site: Number(process.env.E2E_DEPLOY_SITE_PORT ?? 18951),
