@@ -127,6 +127,8 @@ async function unfinishedHeads(port, pid, kib) {
   for (let i = 0; i < count; i++) {
     const s = net.connect(port, HOST, () => s.write(`GET ${PATH} HTTP/1.1\r\nHost: ${HOST}:${port}\r\nX-Pad: ${pad}`));
     s.on('error', () => {});
+    // Flowing, so a server's 431 and close are seen (a paused socket never reads its end).
+    s.resume();
     sockets.push(s);
   }
   await sleep(3000);

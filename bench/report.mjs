@@ -273,7 +273,10 @@ if (connections) {
   const c = connections;
   const secs = (v, limit) => (v == null ? `still open after ${limit} s` : `closed after ${v.toFixed(1)} s`);
   const served = (r) => (r.other_client_served ? `served in ${int(r.other_client_ms)} ms` : 'not served within 10 s');
-  const heads = (r) => r.unfinished_heads.map((h) => `${h.head_kib} KiB head: ${h.kib_per_connection} KiB (${h.still_open}/${h.connections} held)`).join('; ');
+  // A head the server refuses at once (431) holds nothing: RSS may even shrink, so say so.
+  const heads = (r) => r.unfinished_heads.map((h) => (h.still_open === 0
+    ? `${h.head_kib} KiB head: refused at once, 0/${h.connections} held`
+    : `${h.head_kib} KiB head: ${h.kib_per_connection} KiB (${h.still_open}/${h.connections} held)`)).join('; ');
   p('`bench/connections.mjs` against `dataset-proxy serve` (release build, loopback, upstream `dataset-proxy mock`).',
     `"Before" is the proxy before issue #12 (${b.measured_at ?? 'commit 8b969b8'}), measured with the same script and kept in`,
     '`bench/connections-before.json`; "after" is this run.', '',
