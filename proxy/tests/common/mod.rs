@@ -345,14 +345,17 @@ impl ProxyProcess {
     pub async fn start(upstream: &str, files: Option<&str>, flags: &[&str]) -> Self {
         let port = free_port();
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-        let bin = env!("CARGO_BIN_EXE_dataset-proxy");
+        // DATASET_PROXY_TEST_BIN runs these tests against another build, e.g. an older
+        // commit's, to show that they fail there.
+        let bin = std::env::var("DATASET_PROXY_TEST_BIN")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_dataset-proxy").to_owned());
         let mut command = match files {
             Some(limit) => {
                 let mut c = Command::new("prlimit");
-                c.arg(format!("--nofile={limit}")).arg(bin);
+                c.arg(format!("--nofile={limit}")).arg(&bin);
                 c
             }
-            None => Command::new(bin),
+            None => Command::new(&bin),
         };
         command
             .args([
