@@ -1,5 +1,5 @@
 // Writes BENCHMARKS.md from the JSON results of bench/size.mjs, bench/bench.mjs,
-// bench/proxy.mjs and bench/viewers.mjs, with the machine, the versions and a verdict per goal.
+// bench/bytes.mjs, bench/proxy.mjs, bench/viewers.mjs and bench/connections.mjs, with the machine, the versions and a verdict per goal.
 // Usage: node bench/report.mjs RESULTS_DIR OUT.md
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -96,6 +96,46 @@ const s2 = goal('Widget ≤ 1.5× the counter (brotli)', sizeRatio <= 1.5, x(siz
 p(`Goal ≤ 100 KB brotli: ${s1} (${kb(demo.brotli)}). Goal ≤ 1.5× the baseline: ${s2} (${x(sizeRatio)}).`,
   'The budget in `size-budget.json` is enforced by `tests/e2e/size.test.mjs` in the test command.', '',
   'Reproduce: `scripts/bench` (or `trunk build --release && node bench/size.mjs`).', '');
+
+// Where the bytes go (bench/bytes.mjs; absent from results directories made before it).
+let bytes = null;
+try {
+  bytes = load('bytes.json');
+} catch {
+  // Reported as not measured.
+}
+p('### Where the bytes go', '');
+if (bytes) {
+  const share = (b) => `${((100 * b) / bytes.total).toFixed(1)} %`;
+  const rows = (list, n) => {
+    const top = list.slice(0, n);
+    const rest = list.slice(n).reduce((sum, r) => sum + r.bytes, 0);
+    const lines = top.map((r) => `| ${r.key.startsWith('(') ? r.key : `\`${r.key}\``} | ${int(r.bytes)} B | ${share(r.bytes)} |`);
+    if (rest > 0) lines.push(`| ${list.length - n} others | ${int(rest)} B | ${share(rest)} |`);
+    return lines;
+  };
+  const leptos = bytes.by_crate.filter((r) => ['tachys', 'reactive_graph', 'leptos', 'either_of', 'leptos_dom'].includes(r.key))
+    .reduce((sum, r) => sum + r.bytes, 0);
+  const own = bytes.by_crate.find((r) => r.key === 'dataset_monitor')?.bytes ?? 0;
+  const ownTotal = bytes.by_module.reduce((sum, r) => sum + r.bytes, 0);
+  p('[twiggy](https://github.com/rustwasm/twiggy) over the demo\'s wasm, built as above but with its function',
+    `names kept (\`wasm-opt -Oz -g\`, \`bench/bytes.mjs\`): ${int(bytes.total)} B of code and data before compression,`,
+    'the names section left out. A generic function is counted to the first crate named in it that is not',
+    "Rust's standard library (`core::ptr::drop_in_place<tachys::…>` is tachys), so Leptos's code instantiated",
+    "for the widget's views is counted to Leptos, and `core`/`alloc` keep only what they instantiate for",
+    `themselves or for primitive types. Leptos's view and reactive layers (tachys, reactive_graph, leptos,`,
+    `either_of): ${int(leptos)} B (${share(leptos)}); the widget's own functions: ${int(own)} B (${share(own)}).`, '',
+    '| crate | bytes | share |', '|---|---:|---:|', ...rows(bytes.by_crate, 16), '',
+    "The widget's own functions, by module:", '',
+    '| module | bytes | share of its own |', '|---|---:|---:|',
+    ...bytes.by_module.slice(0, 14).map((r) => `| \`${r.key}\` | ${int(r.bytes)} B | ${((100 * r.bytes) / ownTotal).toFixed(1)} % |`),
+    ...(bytes.by_module.length > 14
+      ? [`| ${bytes.by_module.length - 14} others | ${int(bytes.by_module.slice(14).reduce((sum, r) => sum + r.bytes, 0))} B | |`]
+      : []),
+    '', 'Reproduce: `scripts/bench` (section "Where the bytes go"; needs `scripts/setup --bench` for twiggy).', '');
+} else {
+  p('Not measured in this run.', '');
+}
 
 // 2. Decode
 p('## 2. Decode', '',

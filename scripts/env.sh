@@ -5,6 +5,8 @@ export PATH="$ROOT/tools/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH
 # The toolchain that builds trunk and wasm-bindgen-cli (trunk 0.22 needs rustc >= 1.96.1).
 TOOLS_RUST="1.99.1"
 TRUNK_VERSION="0.22.1"
+# twiggy attributes the release wasm's bytes (scripts/bench, "Where the bytes go").
+TWIGGY_VERSION="0.8.0"
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 wasm_bindgen_lock_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
@@ -21,10 +23,22 @@ build_web_pkg() {
   mkdir -p "$out"
   wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$name" \
     "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/$artifact.wasm"
-  wasm-opt -Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    --strip-debug --strip-producers \
+  wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" --strip-debug --strip-producers \
     -o "$out/${name}_bg.wasm" "$out/${name}_bg.wasm"
+}
+
+# The wasm features every release build enables (index.html's data-wasm-opt-params too).
+WASM_OPT_FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)
+
+# The demo's release wasm as trunk builds it, but with its function names kept (`-g`),
+# for twiggy (scripts/bench, "Where the bytes go"): writes $1/named.wasm.
+build_named_demo_wasm() {
+  local out="$1"
+  mkdir -p "$out"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name demo \
+    "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/dataset-monitor.wasm"
+  wasm-opt -Oz -g "${WASM_OPT_FEATURES[@]}" --strip-producers -o "$out/named.wasm" "$out/demo_bg.wasm"
 }
 
 # Release builds (scripts/release, and the static proxy that scripts/test checks) use
