@@ -82,6 +82,12 @@ impl ApiClient {
         Ok(job)
     }
 
+    /// `GET /_mock/scenarios`: the demo scenarios `dataset-proxy mock` offers, each read
+    /// as a `T`; empty from `serve` (which has no such route) or on any failure.
+    pub async fn demo_scenarios<T: DeserializeOwned>(&self) -> Vec<T> {
+        self.get_json("/_mock/scenarios").await.unwrap_or_default()
+    }
+
     /// One GET that decodes a 2xx body into `T` and everything else into a
     /// [`ClientError`]. Dropping the future aborts the request.
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {

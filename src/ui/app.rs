@@ -1,4 +1,4 @@
-//! The root component: configuration → data → sections, and the demo page's mount.
+//! The root component: configuration → data → sections.
 
 use leptos::prelude::*;
 
@@ -6,17 +6,20 @@ use super::badge::ImportBadge;
 use super::clock::{provide_clock, use_clock};
 use super::dataset_header::DatasetHeader;
 use super::error_message::ErrorMessage;
-use super::format::relative_time;
+use super::format::{number, relative_time};
 use super::import_details::ImportDetails;
+use super::notify::{NotifyToggle, notify_when_finished};
+use super::page::{PageContext, set_tab};
+use super::tab::{APP_TITLE, dataset_tab, favicon, import_tab, tab_title};
 use super::v3_section::V3Section;
 use super::v4_section::V4Section;
 use crate::api::{ApiClient, ClientError, Dataset, DatasetDetails, DatasetSchema, V3Details};
-use crate::config::{ConfigError, MonitorConfig, RawConfig};
+use crate::config::{ConfigError, MonitorConfig};
 use crate::live::driver::{self, Live, LiveConfig, PollState, Slot};
 use crate::live::{PollPolicy, StopReason, WaitReason};
 
 /// The stylesheet, carried by every widget so that it works in a shadow root too.
-const STYLE: &str = include_str!("../style.css");
+pub(crate) const STYLE: &str = include_str!("../style.css");
 
 /// The whole widget for one configuration (or the reason it cannot run).
 #[component]
@@ -24,9 +27,17 @@ pub fn App(config: Result<MonitorConfig, ConfigError>) -> impl IntoView {
     provide_clock();
     let theme = config.as_ref().map(|c| c.theme).unwrap_or_default();
     let host = NodeRef::<leptos::html::Div>::new();
+    let another = use_context::<PageContext>().map(|page| {
+        view! {
+            <button type="button" class="pdm-another" on:click=move |_| page.watch_another()>
+                "Watch another"
+            </button>
+        }
+    });
     view! {
         <style>{STYLE}</style>
         <div class="pdm" part="root" data-theme=theme.as_str() node_ref=host>
+            {another}
             {match config {
                 Err(e) => view! {
                     <div class="pdm-error" part="alert" role="alert" data-error="config">
@@ -62,7 +73,9 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
         host,
     );
     let followed = config.import_id.as_ref().map(ToString::to_string);
-    let selected = RwSignal::new(followed.clone());
+    let page = use_context::<PageContext>();
+    let shared_selection = page.and_then(|p| p.view.with_untracked(|v| v.selected.clone()));
+    let selected = RwSignal::new(shared_selection.or_else(|| followed.clone()));
     let dataset_id = config.dataset_id.to_string();
 
     // Memos: a poll that brings the same data re-renders nothing.
@@ -137,6 +150,13 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
             })
         }
     };
+    let name = Signal::derive(move || {
+        header.with(|d| d.as_ref().map(|d| d.name.clone()).unwrap_or_default())
+    });
+    notify_when_finished(live, name);
+    if let Some(page) = page {
+        on_page(page, live, &config, selected, dataset, name);
+    }
     let details_view = move || {
         chosen_job
             .get()
@@ -144,13 +164,62 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
     };
 
     view! {
-        <LiveStatus live=live follows_import=followed.is_some()/>
+        <LiveStatus live=live follows_import=followed.is_some() notify=config.notify/>
         {error_view(dataset_error)}
         {followed.is_some().then(|| error_view(import_error))}
         {dataset_view}
         {details_view}
     }
     .into_any()
+}
+
+/// What only the standalone page does: the selected import goes into the URL (a new
+/// selection starts its table afresh), the dataset joins the recent list (with its name
+/// once loaded), and the tab's title and favicon carry the state.
+fn on_page(
+    page: PageContext,
+    live: Live,
+    config: &MonitorConfig,
+    selected: RwSignal<Option<String>>,
+    dataset: Memo<Option<Dataset>>,
+    name: Signal<String>,
+) {
+    let followed = config.import_id.as_ref().map(ToString::to_string);
+    let follows_import = followed.is_some();
+    let dataset_id = config.dataset_id.to_string();
+    page.remember(|list| {
+        list.watched(&dataset_id, followed.as_deref());
+        true
+    });
+    Effect::new(move |previous: Option<Option<String>>| {
+        let now = selected.get();
+        if previous.is_some_and(|p| p != now) {
+            page.view.update(|v| {
+                *v = Default::default();
+                v.selected = now.clone().filter(|s| Some(s) != followed.as_ref());
+            });
+        }
+        now
+    });
+    Effect::new(move |_| {
+        let name = name.get();
+        if !name.is_empty() {
+            page.remember(|list| list.named(&dataset_id, &name));
+        }
+    });
+    Effect::new(move |_| {
+        let state = if follows_import {
+            live.import
+                .with(|s| s.value().map(|j| import_tab(j, number)))
+        } else {
+            dataset.with(|d| d.as_ref().and_then(|d| dataset_tab(d, number)))
+        };
+        set_tab(
+            &tab_title(state.as_ref(), &name.get()),
+            &favicon(state.as_ref()),
+        );
+    });
+    on_cleanup(|| set_tab(APP_TITLE, "data:,"));
 }
 
 /// The failure of a route's latest poll, and since when the data still shown is old.
@@ -182,7 +251,7 @@ enum Section {
 /// The live badge of the followed import and the poller's state, in a `role="status"`
 /// region that exists before its content changes, with "Refresh now".
 #[component]
-fn LiveStatus(live: Live, follows_import: bool) -> impl IntoView {
+fn LiveStatus(live: Live, follows_import: bool, notify: bool) -> impl IntoView {
     let now = use_clock();
     let status = Memo::new(move |_| live.import.with(|s| s.value().map(|j| j.status.clone())));
     let updated = Memo::new(move |_| {
@@ -212,6 +281,7 @@ fn LiveStatus(live: Live, follows_import: bool) -> impl IntoView {
             <button type="button" class="pdm-refresh" part="refresh" on:click=move |_| live.refresh_now()>
                 "Refresh now"
             </button>
+            {(follows_import && notify).then(|| view! { <NotifyToggle live=live/> })}
         </div>
     }
 }
@@ -249,13 +319,4 @@ fn DatasetSkeleton() -> impl IntoView {
             <div class="pdm-skeleton-line pdm-short"></div>
         </div>
     }
-}
-
-/// Mounts the widget on the demo page, configured from the page's query string.
-pub fn start_demo() {
-    crate::panic_notice::install();
-    let search = window().location().search().unwrap_or_default();
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
-    let config = RawConfig::from_query(|key| params.as_ref().and_then(|p| p.get(key))).validate();
-    mount_to_body(move || view! { <App config=config/> });
 }

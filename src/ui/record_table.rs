@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::format::number;
+use super::page::PageContext;
 use super::records::{
     self, Chip, PAGE_SIZE, RecordQuery, SearchIndex, SortKey, field_label, reason_label,
 };
@@ -22,8 +23,19 @@ pub fn RecordTable(
     import_id: String,
 ) -> impl IntoView {
     let index = Arc::new(SearchIndex::default());
-    let query = RwSignal::new(RecordQuery::default());
-    let page = RwSignal::new(0usize);
+    // On the standalone page the URL holds the filter, sort and page.
+    let shared = use_context::<PageContext>();
+    let (initial_query, initial_page) = shared
+        .and_then(|p| p.table_state(&import_id))
+        .unwrap_or_default();
+    let query = RwSignal::new(initial_query);
+    let page = RwSignal::new(initial_page);
+    if let Some(shared) = shared {
+        let import_id = import_id.clone();
+        Effect::new(move |_| {
+            query.with(|q| shared.set_table_state(&import_id, q, page.get()));
+        });
+    }
     let rows = {
         let errors = Arc::clone(&errors);
         Memo::new(move |_| query.with(|q| records::select(&errors, &index, q)))
@@ -177,7 +189,7 @@ pub fn RecordTable(
             </div>
             <nav class="pdm-pager" aria-label="Pages of rejected records">
                 <button type="button" prop:disabled={move || page.get() == 0}
-                    on:click={move |_| page.update(|p| *p = p.saturating_sub(1))}>"Previous"</button>
+                    on:click={move |_| page.update(|p| *p = (*p).min(page_count() - 1).saturating_sub(1))}>"Previous"</button>
                 <span aria-live="polite" data-page-status="">{status_line}</span>
                 <button type="button" prop:disabled={move || page.get() + 1 >= page_count()}
                     on:click={move |_| page.update(|p| *p = (*p + 1).min(page_count() - 1))}>"Next"</button>
