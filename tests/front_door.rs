@@ -185,29 +185,39 @@ fn naming_and_forgetting_report_whether_anything_changed() {
 #[test]
 fn stored_lists_round_trip_and_bad_storage_is_an_empty_list() {
     let mut list = list_of(&[D, &uuid(1)]);
-    list.named(D, "Quoted \"name\" — ünïcode");
-    assert_eq!(RecentList::from_json(Some(&list.to_json())), list);
+    list.watched(D, Some(I));
+    list.named(D, "Quoted \"name\"\twith a tab\nand a line — ünïcode");
+    let text = list.to_text();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    let read = RecentList::from_text(Some(&text));
+    assert_eq!(read.entries[0].dataset_id, D);
+    assert_eq!(read.entries[0].import_id.as_deref(), Some(I));
+    assert_eq!(
+        read.entries[0].name.as_deref(),
+        Some("Quoted \"name\" with a tab and a line — ünïcode")
+    );
+    assert_eq!(read.entries[1], list.entries[1]);
+    assert_eq!(RecentList::from_text(Some(&read.to_text())), read, "stable");
     for bad in [
         None,
         Some(""),
-        Some("not json"),
-        Some("{}"),
+        Some("not a list"),
         Some("[1, 2]"),
-        Some(r#"[{"name": "no id"}]"#),
+        Some("\t\tname only"),
     ] {
-        assert_eq!(RecentList::from_json(bad), RecentList::default(), "{bad:?}");
+        assert_eq!(RecentList::from_text(bad), RecentList::default(), "{bad:?}");
     }
-    // Bad entries are dropped, duplicates and the excess too.
-    let mut stored = vec![
-        json!({"dataset_id": "../../admin"}),
-        json!({"dataset_id": D, "import_id": "x"}),
-        json!({"dataset_id": D, "name": "kept"}),
-        json!({"dataset_id": D, "name": "duplicate"}),
-    ];
-    stored.extend((0..20).map(|n| json!({"dataset_id": uuid(n)})));
-    let read = RecentList::from_json(Some(&serde_json::to_string(&stored).expect("json")));
+    // Bad lines are dropped, repeated datasets and the excess too.
+    let mut stored =
+        format!("../../admin\t\tx\n{D}\tnot-an-import\tbad\n{D}\t\tkept\n{D}\t\tduplicate\n");
+    for n in 0..20 {
+        stored.push_str(&uuid(n));
+        stored.push('\n');
+    }
+    let read = RecentList::from_text(Some(&stored));
     assert_eq!(read.entries.len(), 10);
     assert_eq!(read.entries[0].name.as_deref(), Some("kept"));
+    assert_eq!(read.entries[0].import_id, None);
     assert_eq!(read.entries[1].dataset_id, uuid(0));
 }
 

@@ -6,11 +6,10 @@ use super::badge::ImportBadge;
 use super::clock::{provide_clock, use_clock};
 use super::dataset_header::DatasetHeader;
 use super::error_message::ErrorMessage;
-use super::format::{number, relative_time};
+use super::format::relative_time;
 use super::import_details::ImportDetails;
 use super::notify::{NotifyToggle, notify_when_finished};
-use super::page::{PageContext, set_tab};
-use super::tab::{APP_TITLE, dataset_tab, favicon, import_tab, tab_title};
+use super::page::{MonitorParts, PageContext};
 use super::v3_section::V3Section;
 use super::v4_section::V4Section;
 use crate::api::{ApiClient, ClientError, Dataset, DatasetDetails, DatasetSchema, V3Details};
@@ -29,7 +28,7 @@ pub fn App(config: Result<MonitorConfig, ConfigError>) -> impl IntoView {
     let host = NodeRef::<leptos::html::Div>::new();
     let another = use_context::<PageContext>().map(|page| {
         view! {
-            <button type="button" class="pdm-another" on:click=move |_| page.watch_another()>
+            <button type="button" class="pdm-another" on:click=move |_| (page.hooks.watch_another)(&page)>
                 "Watch another"
             </button>
         }
@@ -155,7 +154,17 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
     });
     notify_when_finished(live, name);
     if let Some(page) = page {
-        on_page(page, live, &config, selected, dataset, name);
+        (page.hooks.monitor)(
+            page,
+            MonitorParts {
+                live,
+                dataset_id: config.dataset_id.to_string(),
+                followed: followed.clone(),
+                selected,
+                dataset,
+                name,
+            },
+        );
     }
     let details_view = move || {
         chosen_job
@@ -171,55 +180,6 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
         {details_view}
     }
     .into_any()
-}
-
-/// What only the standalone page does: the selected import goes into the URL (a new
-/// selection starts its table afresh), the dataset joins the recent list (with its name
-/// once loaded), and the tab's title and favicon carry the state.
-fn on_page(
-    page: PageContext,
-    live: Live,
-    config: &MonitorConfig,
-    selected: RwSignal<Option<String>>,
-    dataset: Memo<Option<Dataset>>,
-    name: Signal<String>,
-) {
-    let followed = config.import_id.as_ref().map(ToString::to_string);
-    let follows_import = followed.is_some();
-    let dataset_id = config.dataset_id.to_string();
-    page.remember(|list| {
-        list.watched(&dataset_id, followed.as_deref());
-        true
-    });
-    Effect::new(move |previous: Option<Option<String>>| {
-        let now = selected.get();
-        if previous.is_some_and(|p| p != now) {
-            page.view.update(|v| {
-                *v = Default::default();
-                v.selected = now.clone().filter(|s| Some(s) != followed.as_ref());
-            });
-        }
-        now
-    });
-    Effect::new(move |_| {
-        let name = name.get();
-        if !name.is_empty() {
-            page.remember(|list| list.named(&dataset_id, &name));
-        }
-    });
-    Effect::new(move |_| {
-        let state = if follows_import {
-            live.import
-                .with(|s| s.value().map(|j| import_tab(j, number)))
-        } else {
-            dataset.with(|d| d.as_ref().and_then(|d| dataset_tab(d, number)))
-        };
-        set_tab(
-            &tab_title(state.as_ref(), &name.get()),
-            &favicon(state.as_ref()),
-        );
-    });
-    on_cleanup(|| set_tab(APP_TITLE, "data:,"));
 }
 
 /// The failure of a route's latest poll, and since when the data still shown is old.

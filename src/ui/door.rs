@@ -2,7 +2,7 @@
 //! `localStorage` by the page), the demo scenarios a mock offers, and the query string
 //! each of them opens. Plain Rust, tested natively.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::share::VIEW_KEYS;
 use crate::config::query;
@@ -15,15 +15,13 @@ pub const RECENT_MAX: usize = 10;
 pub const RECENT_KEY: &str = "prolific-dataset-monitor:recent";
 
 /// One dataset watched on this device.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recent {
     /// The dataset id.
     pub dataset_id: String,
     /// The import followed the last time, if any.
-    #[serde(default)]
     pub import_id: Option<String>,
     /// The dataset's name, once it has loaded.
-    #[serde(default)]
     pub name: Option<String>,
 }
 
@@ -36,14 +34,26 @@ pub struct RecentList {
 }
 
 impl RecentList {
-    /// Reads what was stored: nothing stored, or text that is not such a list, is an
-    /// empty list; entries with ids that are not UUIDs, repeated datasets and those
-    /// beyond [`RECENT_MAX`] are left out.
-    pub fn from_json(text: Option<&str>) -> Self {
-        // Typed, not through `serde_json::Value`: that would add its code to the bundle.
-        let entries: Vec<Recent> = text
-            .and_then(|t| serde_json::from_str(t).ok())
-            .unwrap_or_default();
+    /// Reads what [`Self::to_text`] stored: one line per dataset, `dataset_id`, import id
+    /// (or nothing) and name (or nothing) separated by tabs. Nothing stored is an empty
+    /// list; lines with ids that are not UUIDs, repeated datasets and those beyond
+    /// [`RECENT_MAX`] are left out.
+    pub fn from_text(text: Option<&str>) -> Self {
+        let entries = text.unwrap_or("").lines().map(|line| {
+            let mut parts = line.splitn(3, '\t');
+            let mut next = || {
+                parts
+                    .next()
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned)
+            };
+            Recent {
+                dataset_id: next().unwrap_or_default(),
+                import_id: next(),
+                name: next(),
+            }
+        });
         let mut list = Self::default();
         for recent in entries {
             let import_ok = recent.import_id.as_deref().is_none_or(is_uuid);
@@ -56,9 +66,21 @@ impl RecentList {
         list
     }
 
-    /// The text to store.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.entries).unwrap_or_else(|_| "[]".to_owned())
+    /// The text to store (a line format rather than JSON: serde's serializer would be
+    /// code in the bundle for ten short lines).
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for r in &self.entries {
+            out.push_str(&r.dataset_id);
+            out.push('\t');
+            out.push_str(r.import_id.as_deref().unwrap_or(""));
+            out.push('\t');
+            // A name is one line without tabs.
+            let name = r.name.as_deref().unwrap_or("");
+            out.extend(name.chars().map(|c| if c.is_control() { ' ' } else { c }));
+            out.push('\n');
+        }
+        out
     }
 
     fn position(&self, dataset_id: &str) -> Option<usize> {

@@ -102,6 +102,7 @@ pub fn FrontDoor(proxy_url: String) -> impl IntoView {
                                     </button>
                                 </li>
                             }
+                            .into_any()
                         }).collect_view()}
                     </ul>
                 </section>
@@ -124,10 +125,10 @@ pub fn FrontDoor(proxy_url: String) -> impl IntoView {
                                         <a href=link(&s.dataset_id, s.import_id.as_deref())>{s.title}</a>
                                         ": " {s.shows}
                                     </li>
-                                }).collect_view()}
+                                }.into_any()).collect_view()}
                             </ul>
                         </details>
-                    }).collect_view()}
+                    }.into_any()).collect_view()}
                 </section>
             }
         })

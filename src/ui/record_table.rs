@@ -23,18 +23,11 @@ pub fn RecordTable(
     import_id: String,
 ) -> impl IntoView {
     let index = Arc::new(SearchIndex::default());
+    let query = RwSignal::new(RecordQuery::default());
+    let page = RwSignal::new(0usize);
     // On the standalone page the URL holds the filter, sort and page.
-    let shared = use_context::<PageContext>();
-    let (initial_query, initial_page) = shared
-        .and_then(|p| p.table_state(&import_id))
-        .unwrap_or_default();
-    let query = RwSignal::new(initial_query);
-    let page = RwSignal::new(initial_page);
-    if let Some(shared) = shared {
-        let import_id = import_id.clone();
-        Effect::new(move |_| {
-            query.with(|q| shared.set_table_state(&import_id, q, page.get()));
-        });
+    if let Some(shared) = use_context::<PageContext>() {
+        (shared.hooks.table)(shared, import_id.clone(), query, page);
     }
     let rows = {
         let errors = Arc::clone(&errors);
