@@ -34,6 +34,13 @@ export interface MountOptions {
   theme?: Theme | null;
   /** Client-side limit for one request in milliseconds (default 15000; clamped to 100–120000). */
   requestTimeout?: number | string | null;
+  /**
+   * Offer "Notify me when it finishes" on a followed import that is running (default off;
+   * `true`, or any text but `false`, `0`, `off` and `no`, turns it on). After the person's
+   * click and the browser's permission, polling goes on (every 15 s or slower) while the
+   * page is hidden, and a desktop notification says how the import ended.
+   */
+  notify?: boolean | string | null;
 }
 
 /** A mounted widget, returned by `mount()`. */
@@ -70,6 +77,8 @@ export interface ProlificDatasetMonitorAttributes {
   'proxy-url'?: string;
   'poll-interval'?: string;
   theme?: Theme;
+  /** Present (any value but `false`, `0`, `off`, `no`): offer "Notify me when it finishes". */
+  notify?: string;
 }
 
 /** The names of the attributes the element observes. */
@@ -90,6 +99,8 @@ export interface ProlificDatasetMonitorElement extends HTMLElement {
   set pollInterval(value: number | string | null | undefined);
   get theme(): string | null;
   set theme(value: Theme | null | undefined);
+  get notify(): string | null;
+  set notify(value: boolean | string | null | undefined);
 }
 
 /** `detail` of `import-status-change`: an import first seen (`previous: null`) or changed. */

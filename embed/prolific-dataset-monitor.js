@@ -14,7 +14,7 @@ await init({ module_or_path: new URL('./dataset_monitor_bg.wasm', import.meta.ur
 
 /** How long attributes must stay unchanged before a re-render. */
 const SETTLE_MS = 100;
-const ATTRIBUTES = ['dataset-id', 'import-id', 'proxy-url', 'poll-interval', 'theme'];
+const ATTRIBUTES = ['dataset-id', 'import-id', 'proxy-url', 'poll-interval', 'theme', 'notify'];
 const toProperty = (attribute) => attribute.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 
 /** Mounts the widget into `element`; returns a handle with `unmount()` and `update(options)`. */

@@ -44,6 +44,60 @@ def write(rel, value):
     path.write_text(json.dumps(value, indent=1, ensure_ascii=False) + "\n")
 
 
+# What `dataset-proxy mock` lists at GET /_mock/scenarios (fixtures/demo/scenarios.json),
+# in the order the front door shows them.
+CATALOGUE = []
+
+
+def offer(group, title, shows, dataset_id, import_id=None):
+    CATALOGUE.append({"group": group, "title": title, "shows": shows,
+                      "dataset_id": dataset_id, "import_id": import_id})
+
+
+def walkthrough():
+    """The scenarios a first visit should see, in the order of a researcher's day."""
+    w = "Walkthrough"
+    offer(w, "An import from start to partial", "V4 dataset with every field type; the import walks "
+          "uninitialised → queued → processing → partial (3,412 rejected, 3,000 listed)", V4_MAIN, LIFECYCLE)
+    offer(w, "A dataset followed as a whole", "V4 dataset, no import id: two imports move to complete and "
+          "partial as it is polled", V4_BUSY)
+    offer(w, "A failed import", "failed, with its reason", V4_MAIN, FAILED)
+    offer(w, "Prolific's reference import", "the reference import example, verbatim (partial, 5 rejected, "
+          "2 listed)", V4_MAIN, SEED_IMPORT)
+    offer(w, "Waiting for a schema", "V4 dataset without a schema; the import waits in pending_schema",
+          V4_NO_SCHEMA, PENDING)
+    offer(w, "Prolific's reference dataset", "the reference dataset example, verbatim (V3, ERROR)", SEED_V3)
+    for status, id_ in V3.items():
+        offer(w, f"A V3 dataset, {status}", f"V3 dataset whose status is {status}", id_)
+    offer(w, "An import that never ends", "processing for ever: try \"Notify me when it finishes\"",
+          "50a50a50-0000-4000-8000-000000000001", "50a50a50-0000-4000-8000-000000000002")
+    f = "Faults and recoveries"
+    offer(f, "Rate limited, then fine", "429 with Retry-After: 1, then the dataset", RATE_LIMITED)
+    offer(f, "A gateway error, then fine", "502 with an HTML body, then the dataset", FLAKY)
+    offer(f, "No such dataset", "404 in Prolific's error shape", "00000000-0000-4000-8000-000000000404")
+    offer(f, "A body of the wrong shape", "a 200 body of the wrong shape (the dataset in an envelope)", MALFORMED)
+    offer(f, "Slower than the timeout", "answers after 20 s, slower than the widget's 15 s request timeout", SLOW)
+
+
+def cli_catalogue():
+    c = "Shapes from Prolific's CLI"
+    offer(c, "A V4 dataset as the CLI reads it", "schema_version null, a count as text, strict null, "
+          "labels null and empty, a timestamp with no zone", CLI_V4)
+    offer(c, "partial without an import id", "2 duplicates, a record index as text, an empty field, offset "
+          "and fractional timestamps", CLI_V4, CLI_PARTIAL)
+    offer(c, "failed, 21 of 25 errors listed", "type and updated_at empty, created_at with no zone",
+          CLI_V4, CLI_FAILED)
+    offer(c, "A bare status, then complete", "{\"status\": \"processing\"} with counts as text, then "
+          "complete with only duplicates", CLI_V4, CLI_POLLED)
+    offer(c, "V3 with a field that cannot be read", "total_datapoint_count \"abc\": the quiet line", CLI_V3)
+
+
+def catalogue():
+    path = OUT.parent / "scenarios.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(CATALOGUE, indent=1, ensure_ascii=False) + "\n")
+
+
 def reference_example(name):
     return (REFERENCE / name).read_text()
 
@@ -287,6 +341,7 @@ def faults():
     }
     for suffix, (what, fault) in corpus.items():
         id_ = f"fa000000-0000-4000-8000-000000000{suffix}"
+        offer("Faults and recoveries", f"Fault drill {suffix}", f"V3: PROCESSING, then {what}, then READY", id_)
         write(f"{id_}.json", {
             "description": f"fault drill: PROCESSING, then {what}, then READY",
             "steps": [good(id_, "PROCESSING"), fault, good(id_, "READY")],
@@ -431,12 +486,16 @@ def error_bodies():
     """One dataset per error body shape, answering it on every request."""
     for suffix, status, what, step in ERROR_BODIES:
         id_ = f"e4000000-0000-4000-8000-000000000{suffix}"
+        offer("Error bodies", f"Error body {suffix}", f"HTTP {status}: {what}", id_)
         write(f"{id_}.json", {"description": f"HTTP {status}: {what}", "steps": [dict(status=status, **step)]})
 
 
 if __name__ == "__main__":
     main()
+    walkthrough()
     faults()
     soak()
     cli_shapes()
+    cli_catalogue()
     error_bodies()
+    catalogue()

@@ -6,6 +6,9 @@
 
 use std::fmt;
 
+pub mod input;
+pub mod query;
+
 pub use crate::api::DEFAULT_REQUEST_TIMEOUT_MS;
 use crate::api::{DatasetId, ImportId, InvalidId};
 
@@ -35,6 +38,8 @@ pub struct MonitorConfig {
     pub theme: Theme,
     /// Client-side limit for one request, in milliseconds (clamped).
     pub request_timeout_ms: u32,
+    /// Whether a running followed import offers "Notify me when it finishes".
+    pub notify: bool,
 }
 
 /// The colour scheme.
@@ -128,6 +133,33 @@ pub struct RawConfig {
     /// Client-side request limit in milliseconds.
     #[serde(default)]
     pub request_timeout: Option<NumberOrText>,
+    /// Offer "Notify me when it finishes" (off unless given; the bare attribute, `true`
+    /// or any text but `false`, `0`, `off` and `no` turns it on).
+    #[serde(default)]
+    pub notify: Option<Flag>,
+}
+
+/// A switch given as a JS boolean or as text (an attribute's presence is `""`: on).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(untagged)]
+pub enum Flag {
+    /// A boolean.
+    Bool(bool),
+    /// Text: `false`, `0`, `off` and `no` (any case) are off, anything else on.
+    Text(String),
+}
+
+impl Flag {
+    /// Whether the switch is on.
+    pub fn is_on(&self) -> bool {
+        match self {
+            Flag::Bool(on) => *on,
+            Flag::Text(text) => !matches!(
+                text.trim().to_ascii_lowercase().as_str(),
+                "false" | "0" | "off" | "no"
+            ),
+        }
+    }
 }
 
 /// A number given as a JS number or as text (attributes and query strings are text).
@@ -140,20 +172,21 @@ pub enum NumberOrText {
     Text(String),
 }
 
-/// The demo page's query-string keys, in the order they are read.
-const QUERY_KEYS: [&str; 6] = [
+/// The page's query-string keys of the configuration, in the order they are read.
+pub const QUERY_KEYS: [&str; 7] = [
     "dataset_id",
     "import_id",
     "proxy_url",
     "poll_interval",
     "theme",
     "request_timeout",
+    "notify",
 ];
 
 impl RawConfig {
-    /// Reads the query-string keys (`dataset_id`, `import_id`, `proxy_url`,
-    /// `poll_interval`, `theme`, `request_timeout`) through `get`; other keys are never
-    /// asked for.
+    /// Reads the query-string keys ([`QUERY_KEYS`]: `dataset_id`, `import_id`,
+    /// `proxy_url`, `poll_interval`, `theme`, `request_timeout`, `notify`) through `get`;
+    /// other keys are never asked for.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
         let mut raw = Self::default();
         for key in QUERY_KEYS {
@@ -182,6 +215,7 @@ impl RawConfig {
             "poll_interval" => self.poll_interval = Some(NumberOrText::Text(value)),
             "theme" => self.theme = Some(value),
             "request_timeout" => self.request_timeout = Some(NumberOrText::Text(value)),
+            "notify" => self.notify = Some(Flag::Text(value)),
             _ => {}
         }
     }
@@ -223,6 +257,7 @@ impl RawConfig {
             poll_interval_ms,
             theme: Theme::parse(self.theme.as_deref().unwrap_or("")),
             request_timeout_ms,
+            notify: self.notify.as_ref().is_some_and(Flag::is_on),
         })
     }
 }

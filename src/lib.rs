@@ -10,20 +10,27 @@
 //! ```
 //!
 //! - [`config`]: [`config::RawConfig`] (what a query string, the element's attributes or
-//!   `mount()`'s options gave) and its `validate()` into [`config::MonitorConfig`].
+//!   `mount()`'s options gave) and its `validate()` into [`config::MonitorConfig`];
+//!   `config::input` (reading ids typed or pasted into the front door, Prolific URLs
+//!   included) and `config::query` (query strings read and written without a browser).
 //!   Uses `api` for the id types only.
 //! - [`api`]: the wire contract (ids and route paths, shared with the proxy through
 //!   `dataset-wire`), the tolerant models of both endpoints, their errors with a plain
 //!   technical `Display`, and, on `wasm32`, the gloo-net client. Uses nothing else of
 //!   the crate.
-//! - [`live`]: the polling policy and the rules for the `import-status-change` /
-//!   `import-finished` events (plain Rust), and, on `wasm32`, the gloo-timers driver and
-//!   the page-visibility listener that run them. Uses `api`.
-//! - [`ui`]: the view logic (`ui::present`: the words for statuses and errors;
-//!   `ui::records`: the rejected-records table) in plain Rust, and, on `wasm32`, the
-//!   components, one per file, and the two ways in: `ui::embed` (`mount()`, behind the
-//!   custom element in `embed/`; re-exported as `embed`) and `ui::start_demo` (the
-//!   demo page), both starting from a `RawConfig`. Uses `config`, `api` and `live`.
+//! - [`live`]: the polling policy (with the slower pace of a hidden page that opted in
+//!   to be notified) and the rules for the `import-status-change` / `import-finished`
+//!   events (plain Rust), and, on `wasm32`, the gloo-timers driver and the
+//!   page-visibility listener that run them. Uses `api`.
+//! - [`ui`]: the view logic in plain Rust (`ui::present`: the words for statuses and
+//!   errors; `ui::records`: the rejected-records table; `ui::door`: the front door's
+//!   recent list and demo scenarios; `ui::share`: the standalone page's view state in
+//!   its URL; `ui::tab`: tab title, favicon and notification words), and, on `wasm32`,
+//!   the components, one per file, and the two ways in: `ui::embed` (`mount()`, behind
+//!   the custom element in `embed/`; re-exported as `embed`) and `ui::start_demo` (the
+//!   standalone page, `ui/page.rs`: the front door without a `dataset_id`, else the
+//!   monitor; its URL, tab and `localStorage`), both starting from a `RawConfig`. Uses
+//!   `config`, `api` and `live`.
 //! - `panic_notice` (on `wasm32`) shows a notice in every widget if the code panics;
 //!   it uses nothing of the crate.
 //!

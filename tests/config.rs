@@ -117,7 +117,8 @@ fn the_query_string_is_read_through_one_list_of_keys() {
             "proxy_url",
             "poll_interval",
             "theme",
-            "request_timeout"
+            "request_timeout",
+            "notify"
         ]
     );
     assert_eq!(c.request_timeout_ms, MIN_REQUEST_TIMEOUT_MS);
@@ -149,4 +150,35 @@ fn numbers_are_rounded_and_clamped_and_non_finite_ones_refused() {
         Err(ConfigError::RequestTimeout(" soon ".into())),
         "as given"
     );
+}
+
+#[test]
+fn notify_is_off_unless_given_and_reads_booleans_or_text() {
+    let parse = |json: &str| -> bool {
+        serde_json::from_str::<RawConfig>(&format!(r#"{{"datasetId": "{DATASET}"{json}}}"#))
+            .expect("options")
+            .validate()
+            .expect("valid")
+            .notify
+    };
+    assert!(!parse(""));
+    assert!(parse(r#", "notify": true"#));
+    assert!(!parse(r#", "notify": false"#));
+    assert!(!parse(r#", "notify": null"#));
+    // An attribute's presence is "", on; the usual words for off are off.
+    for on in ["", "true", "notify", "1", "on", "yes"] {
+        assert!(parse(&format!(r#", "notify": "{on}""#)), "{on:?}");
+    }
+    for off in ["false", " FALSE ", "0", "off", "no"] {
+        assert!(!parse(&format!(r#", "notify": "{off}""#)), "{off:?}");
+    }
+    assert!(
+        serde_json::from_str::<RawConfig>(&format!(r#"{{"datasetId": "{DATASET}", "notify": 1}}"#))
+            .is_err()
+    );
+    // The query-string key.
+    let from_query = MonitorConfig::from_pairs([("dataset_id", DATASET), ("notify", "false")]);
+    assert!(!from_query.expect("valid").notify);
+    let from_query = MonitorConfig::from_pairs([("dataset_id", DATASET), ("notify", "")]);
+    assert!(from_query.expect("valid").notify);
 }

@@ -3,7 +3,7 @@
 
 use dataset_monitor::api::{ClientError, Dataset, ImportStatus, RetryAfter, decode};
 use dataset_monitor::live::{
-    Activity, Decision, Observation, PollHistory, PollPolicy, StopReason, WaitReason,
+    Activity, Decision, HIDDEN_MIN_MS, Observation, PollHistory, PollPolicy, StopReason, WaitReason,
 };
 
 const NOW: u64 = 1_700_000_000_000;
@@ -345,4 +345,38 @@ fn a_dataset_is_as_lively_as_its_liveliest_import() {
     assert_eq!(Activity::of_dataset(&v3("PROCESSING")), Activity::Running);
     assert_eq!(Activity::of_dataset(&v3("READY")), Activity::Finished);
     assert_eq!(Activity::of_dataset(&v3("MIGRATING")), Activity::Waiting);
+}
+
+/// The delay a hidden page that opted in waits after `observation`.
+fn hidden(policy: PollPolicy, observation: &Observation, random: f64) -> u32 {
+    match policy.decide(&mut PollHistory::default(), observation, NOW, random) {
+        Decision::PollAfter { delay_ms, .. } => policy.hidden_delay(delay_ms),
+        other => panic!("expected a poll, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_hidden_page_that_opted_in_polls_every_15_s_or_slower() {
+    assert_eq!(HIDDEN_MIN_MS, 15_000);
+    // The running pace of 2 s becomes 15 s.
+    assert_eq!(hidden(policy(), &answer("processing"), 0.5), 15_000);
+    // Never faster than the configured interval.
+    let slow = PollPolicy {
+        running_ms: 40_000,
+        ..policy()
+    };
+    assert_eq!(hidden(slow, &answer("queued"), 0.5), 40_000);
+    // pending_schema's slow pace (30 s) stays.
+    assert_eq!(hidden(policy(), &answer("pending_schema"), 0.5), 30_000);
+    // Retry-After and a long back-off still hold.
+    let retry = http(429, RetryAfter::parse("120"));
+    assert_eq!(hidden(policy(), &retry, 0.5), 120_000);
+    let mut history = PollHistory { failures: 9 };
+    let Decision::PollAfter { delay_ms, .. } = decide(&mut history, &network(), 0.99) else {
+        panic!("a back-off");
+    };
+    assert!(delay_ms > 15_000, "{delay_ms}");
+    assert_eq!(policy().hidden_delay(delay_ms), delay_ms);
+    // A short back-off is lengthened to the hidden pace.
+    assert_eq!(hidden(policy(), &network(), 0.0), 15_000);
 }

@@ -345,7 +345,8 @@ pub struct MockArgs {
     /// Address to listen on.
     #[arg(long, env = "MOCK_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Scenario directory (datasets/{id}.json, datasets/{id}/imports/{id}.json);
+    /// Scenario directory (datasets/{id}.json, datasets/{id}/imports/{id}.json, and
+    /// optionally scenarios.json, listed at GET /_mock/scenarios);
     /// without it, the embedded demo scenarios.
     #[arg(long, env = "MOCK_FIXTURES")]
     pub fixtures: Option<PathBuf>,
@@ -446,14 +447,14 @@ async fn run_serve(mut plan: ServePlan) -> Result<(), StartError> {
 }
 
 async fn run_mock(args: MockArgs) -> Result<(), StartError> {
-    let scenarios = match &args.fixtures {
-        Some(dir) => scenario::load_dir(dir),
-        None => scenario::demo(),
+    let (scenarios, catalogue) = match &args.fixtures {
+        Some(dir) => scenario::load_dir(dir).and_then(|s| Ok((s, scenario::load_catalogue(dir)?))),
+        None => scenario::demo().and_then(|s| Ok((s, scenario::demo_catalogue()?))),
     }
     .map_err(|e| format!("scenario error: {e}"))?;
     let site = args.static_dir.map(Site::new).transpose()?;
     let count = scenarios.len();
-    let state = Arc::new(MockState::new(scenarios));
+    let state = Arc::new(MockState::new(scenarios).with_catalogue(catalogue));
     let routers = (0..connections::count())
         .map(|_| mock::app(Arc::clone(&state), site.clone()))
         .collect();

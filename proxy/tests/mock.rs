@@ -402,3 +402,62 @@ fn every_embedded_demo_scenario_decodes_with_the_widget_models() {
     }
     assert!(checked >= 25, "{checked} steps checked");
 }
+
+#[tokio::test]
+async fn the_mock_lists_its_demo_scenarios_for_the_front_door() {
+    let scenarios = scenario::demo().expect("demo");
+    let catalogue = scenario::demo_catalogue().expect("catalogue");
+    let app = mock::app(
+        Arc::new(MockState::new(scenarios.clone()).with_catalogue(catalogue)),
+        None,
+    );
+    let answer = call(&app, "GET", "/_mock/scenarios").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.content_type.as_deref(), Some("application/json"));
+    let list: Vec<serde_json::Value> = serde_json::from_str(&answer.body).expect("a list");
+    assert!(list.len() >= 40, "{} scenarios", list.len());
+    // Every scenario the README names is offered, and every one offered has its files
+    // (but the one that shows a 404 on purpose).
+    let offered: Vec<(&str, Option<&str>)> = list
+        .iter()
+        .map(|s| {
+            assert!(s["title"].as_str().is_some_and(|t| !t.is_empty()), "{s}");
+            assert!(s["shows"].as_str().is_some_and(|t| !t.is_empty()), "{s}");
+            (
+                s["dataset_id"].as_str().expect("id"),
+                s["import_id"].as_str(),
+            )
+        })
+        .collect();
+    for (d, i) in &offered {
+        if *d != demo::UNKNOWN {
+            assert!(scenarios.contains_key(&dataset_path(d)), "{d}");
+        }
+        if let Some(i) = i {
+            assert!(scenarios.contains_key(&import_path(d, i)), "{d}/{i}");
+        }
+    }
+    for d in demo::DATASETS {
+        assert!(offered.iter().any(|(o, _)| *o == d), "{d} is not offered");
+    }
+    for (d, i) in demo::IMPORTS {
+        assert!(offered.contains(&(d, Some(i))), "{d}/{i} is not offered");
+    }
+    // Listing is not a request to a route.
+    assert_eq!(call(&app, "GET", "/_mock/requests").await.body, "{}");
+}
+
+#[test]
+fn a_catalogue_must_be_a_list_of_scenarios_with_ids() {
+    assert!(scenario::parse_catalogue(r#"[{"dataset_id": "x", "title": "t"}]"#).is_ok());
+    assert!(scenario::parse_catalogue("{}").is_err());
+    assert!(scenario::parse_catalogue(r#"[{"title": "no id"}]"#).is_err());
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert_eq!(
+        scenario::load_catalogue(dir.path()).expect("none is empty"),
+        serde_json::json!([])
+    );
+    std::fs::write(dir.path().join("scenarios.json"), "[1]").expect("write");
+    let error = scenario::load_catalogue(dir.path()).expect_err("bad entry");
+    assert!(error.to_string().contains("scenarios.json"), "{error}");
+}

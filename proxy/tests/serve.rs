@@ -70,6 +70,10 @@ fn hostile_requests() -> Vec<(String, Vec<u8>, Expect)> {
     // Other paths.
     for (name, target, status) in [
         ("root", "/".to_owned(), 404),
+        // The mock's own routes do not exist in `serve` (the front door asks for the
+        // demo list and gets a local 404).
+        ("mock scenarios", "/_mock/scenarios".to_owned(), 404),
+        ("mock requests", "/_mock/requests".to_owned(), 404),
         ("api", "/api".to_owned(), 404),
         ("api slash", "/api/".to_owned(), 404),
         ("api v1", "/api/v1/".to_owned(), 404),

@@ -82,9 +82,21 @@ impl ApiClient {
         Ok(job)
     }
 
+    /// `GET /_mock/scenarios`: the demo scenarios `dataset-proxy mock` offers, each read
+    /// as a `T`; empty from `serve` (which has no such route) or on any failure.
+    pub async fn demo_scenarios<T: DeserializeOwned>(&self) -> Vec<T> {
+        self.get_json("/_mock/scenarios").await.unwrap_or_default()
+    }
+
     /// One GET that decodes a 2xx body into `T` and everything else into a
     /// [`ClientError`]. Dropping the future aborts the request.
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        decode(&self.get_ok_body(path).await?)
+    }
+
+    /// One GET: the body of a 2xx answer, everything else a [`ClientError`]. Not generic,
+    /// so that the request code is in the bundle once, whatever the answer's type.
+    async fn get_ok_body(&self, path: &str) -> Result<Vec<u8>, ClientError> {
         let url = format!("{}{path}", self.base);
         let abort = AbortOnDrop::new();
         let timed_out = Rc::new(Cell::new(false));
@@ -130,7 +142,7 @@ impl ApiClient {
             })?;
 
         if response.ok() {
-            decode(&body)
+            Ok(body)
         } else {
             Err(ClientError::Http {
                 status,

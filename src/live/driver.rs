@@ -1,5 +1,6 @@
 //! The polling driver: runs the [`PollPolicy`] on gloo-timers, one request at a time,
-//! paused while the page is hidden, and feeds the components through signals. Dropping
+//! paused while the page is hidden (unless the person opted in to be notified: then at
+//! the slower [`PollPolicy::hidden_delay`]), and feeds the components through signals. Dropping
 //! the task (when the widget is removed) drops every timer, listener and request.
 
 use futures::StreamExt;
@@ -87,6 +88,9 @@ pub struct Live {
     pub import: RwSignal<Slot<ImportJob>>,
     /// The poller's state.
     pub state: RwSignal<PollState>,
+    /// Whether the person opted in to be notified when the import ends: polling then
+    /// goes on, more slowly, while the page is hidden.
+    pub notify: RwSignal<bool>,
     wake: StoredValue<UnboundedSender<Wake>>,
 }
 
@@ -128,6 +132,7 @@ pub fn start(config: LiveConfig, host: NodeRef<leptos::html::Div>) -> Live {
         dataset: RwSignal::new(Slot::default()),
         import: RwSignal::new(Slot::default()),
         state: RwSignal::new(PollState::Starting),
+        notify: RwSignal::new(false),
         wake: StoredValue::new(tx.clone()),
     };
     let (task, handle): (_, AbortHandle) = abortable(run(config, live, host, tx, rx));
@@ -301,19 +306,40 @@ impl Driver {
     /// Waits `delay_ms` (one timer, re-armed after each response, so polls never
     /// overlap); only "Refresh now" ends it early. A page that was hidden and is visible
     /// again keeps the timer: Retry-After and back-off still hold (a timer that fires
-    /// while the page is hidden pauses in `wait_until_visible` instead).
+    /// while the page is hidden pauses in `wait_until_visible` instead). A hidden page
+    /// that opted in waits [`PollPolicy::hidden_delay`]; visible again, it waits only what
+    /// is left of `delay_ms`.
     async fn sleep(&mut self, delay_ms: u32, reason: WaitReason) -> Option<Wake> {
         // Wakes that arrived during the last request are spent: that request was "now".
         while self.rx.try_recv().is_ok() {}
+        let started = js_sys::Date::now();
+        let hidden = page_hidden() && self.live.notify.get_untracked();
+        let wait_ms = if hidden {
+            self.config.policy.hidden_delay(delay_ms)
+        } else {
+            delay_ms
+        };
         self.live.state.set(PollState::Waiting {
-            until_ms: js_sys::Date::now() + f64::from(delay_ms),
+            until_ms: started + f64::from(wait_ms),
             reason,
         });
-        let mut timer = TimeoutFuture::new(delay_ms);
+        let mut timer = TimeoutFuture::new(wait_ms);
         loop {
             match select(&mut timer, self.rx.next()).await {
                 Either::Left(((), _)) => return None,
                 Either::Right((Some(Wake::Refresh), _)) => return Some(Wake::Refresh),
+                Either::Right((Some(Wake::Visible), _)) if hidden && wait_ms > delay_ms => {
+                    let until = started + f64::from(delay_ms);
+                    let left = until - js_sys::Date::now();
+                    if left <= 0.0 {
+                        return None;
+                    }
+                    self.live.state.set(PollState::Waiting {
+                        until_ms: until,
+                        reason,
+                    });
+                    timer = TimeoutFuture::new(left as u32);
+                }
                 Either::Right((Some(Wake::Visible), _)) => {}
                 Either::Right((None, _)) => {
                     timer.await;
@@ -323,10 +349,10 @@ impl Driver {
         }
     }
 
-    /// Returns at once on a visible page; on a hidden one, waits until it is visible
-    /// (or someone presses "Refresh now").
+    /// Returns at once on a visible page, or a hidden one that opted in to be notified;
+    /// on another hidden one, waits until it is visible (or someone presses "Refresh now").
     async fn wait_until_visible(&mut self) {
-        while page_hidden() {
+        while page_hidden() && !self.live.notify.get_untracked() {
             self.live.state.set(PollState::Paused);
             match self.rx.next().await {
                 Some(Wake::Refresh) | None => return,

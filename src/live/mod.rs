@@ -12,5 +12,5 @@ mod visibility;
 
 pub use events::{SeenImports, StatusChange};
 pub use policy::{
-    Activity, Decision, Observation, PollHistory, PollPolicy, StopReason, WaitReason,
+    Activity, Decision, HIDDEN_MIN_MS, Observation, PollHistory, PollPolicy, StopReason, WaitReason,
 };

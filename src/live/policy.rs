@@ -33,6 +33,10 @@ impl Default for PollPolicy {
     }
 }
 
+/// The slowest a hidden page that opted in to be notified is polled: its pace is never
+/// faster than one poll in this many milliseconds.
+pub const HIDDEN_MIN_MS: u32 = 15_000;
+
 /// What one poll saw.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Observation {
@@ -207,6 +211,14 @@ impl PollPolicy {
                 }
             }
         }
+    }
+
+    /// The delay before the next poll of a hidden page that opted in to be notified
+    /// (a page that did not opt in makes no request while hidden): what [`Self::decide`]
+    /// chose (so back-off and `Retry-After` still hold), but never less than
+    /// [`HIDDEN_MIN_MS`] nor less than the configured running pace.
+    pub fn hidden_delay(&self, delay_ms: u32) -> u32 {
+        delay_ms.max(HIDDEN_MIN_MS).max(self.running_ms)
     }
 
     /// Exponential back-off with full jitter: a uniform draw below

@@ -1,4 +1,4 @@
-//! The root component: configuration → data → sections, and the demo page's mount.
+//! The root component: configuration → data → sections.
 
 use leptos::prelude::*;
 
@@ -8,15 +8,17 @@ use super::dataset_header::DatasetHeader;
 use super::error_message::ErrorMessage;
 use super::format::relative_time;
 use super::import_details::ImportDetails;
+use super::notify::{NotifyToggle, notify_when_finished};
+use super::page::{MonitorParts, PageContext};
 use super::v3_section::V3Section;
 use super::v4_section::V4Section;
 use crate::api::{ApiClient, ClientError, Dataset, DatasetDetails, DatasetSchema, V3Details};
-use crate::config::{ConfigError, MonitorConfig, RawConfig};
+use crate::config::{ConfigError, MonitorConfig};
 use crate::live::driver::{self, Live, LiveConfig, PollState, Slot};
 use crate::live::{PollPolicy, StopReason, WaitReason};
 
 /// The stylesheet, carried by every widget so that it works in a shadow root too.
-const STYLE: &str = include_str!("../style.css");
+pub(crate) const STYLE: &str = include_str!("../style.css");
 
 /// The whole widget for one configuration (or the reason it cannot run).
 #[component]
@@ -24,9 +26,17 @@ pub fn App(config: Result<MonitorConfig, ConfigError>) -> impl IntoView {
     provide_clock();
     let theme = config.as_ref().map(|c| c.theme).unwrap_or_default();
     let host = NodeRef::<leptos::html::Div>::new();
+    let another = use_context::<PageContext>().map(|page| {
+        view! {
+            <button type="button" class="pdm-another" on:click=move |_| (page.hooks.watch_another)(&page)>
+                "Watch another"
+            </button>
+        }
+    });
     view! {
         <style>{STYLE}</style>
         <div class="pdm" part="root" data-theme=theme.as_str() node_ref=host>
+            {another}
             {match config {
                 Err(e) => view! {
                     <div class="pdm-error" part="alert" role="alert" data-error="config">
@@ -62,7 +72,9 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
         host,
     );
     let followed = config.import_id.as_ref().map(ToString::to_string);
-    let selected = RwSignal::new(followed.clone());
+    let page = use_context::<PageContext>();
+    let shared_selection = page.and_then(|p| p.view.with_untracked(|v| v.selected.clone()));
+    let selected = RwSignal::new(shared_selection.or_else(|| followed.clone()));
     let dataset_id = config.dataset_id.to_string();
 
     // Memos: a poll that brings the same data re-renders nothing.
@@ -137,6 +149,23 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
             })
         }
     };
+    let name = Signal::derive(move || {
+        header.with(|d| d.as_ref().map(|d| d.name.clone()).unwrap_or_default())
+    });
+    notify_when_finished(live, name);
+    if let Some(page) = page {
+        (page.hooks.monitor)(
+            page,
+            MonitorParts {
+                live,
+                dataset_id: config.dataset_id.to_string(),
+                followed: followed.clone(),
+                selected,
+                dataset,
+                name,
+            },
+        );
+    }
     let details_view = move || {
         chosen_job
             .get()
@@ -144,7 +173,7 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
     };
 
     view! {
-        <LiveStatus live=live follows_import=followed.is_some()/>
+        <LiveStatus live=live follows_import=followed.is_some() notify=config.notify/>
         {error_view(dataset_error)}
         {followed.is_some().then(|| error_view(import_error))}
         {dataset_view}
@@ -182,7 +211,7 @@ enum Section {
 /// The live badge of the followed import and the poller's state, in a `role="status"`
 /// region that exists before its content changes, with "Refresh now".
 #[component]
-fn LiveStatus(live: Live, follows_import: bool) -> impl IntoView {
+fn LiveStatus(live: Live, follows_import: bool, notify: bool) -> impl IntoView {
     let now = use_clock();
     let status = Memo::new(move |_| live.import.with(|s| s.value().map(|j| j.status.clone())));
     let updated = Memo::new(move |_| {
@@ -212,6 +241,7 @@ fn LiveStatus(live: Live, follows_import: bool) -> impl IntoView {
             <button type="button" class="pdm-refresh" part="refresh" on:click=move |_| live.refresh_now()>
                 "Refresh now"
             </button>
+            {(follows_import && notify).then(|| view! { <NotifyToggle live=live/> })}
         </div>
     }
 }
@@ -249,13 +279,4 @@ fn DatasetSkeleton() -> impl IntoView {
             <div class="pdm-skeleton-line pdm-short"></div>
         </div>
     }
-}
-
-/// Mounts the widget on the demo page, configured from the page's query string.
-pub fn start_demo() {
-    crate::panic_notice::install();
-    let search = window().location().search().unwrap_or_default();
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok();
-    let config = RawConfig::from_query(|key| params.as_ref().and_then(|p| p.get(key))).validate();
-    mount_to_body(move || view! { <App config=config/> });
 }

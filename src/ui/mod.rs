@@ -1,13 +1,19 @@
 //! The presentation layer. The view logic is plain Rust, compiled and tested natively:
-//! [`present`] (the words, tones and icons for statuses and errors, the count bar) and
-//! [`records`] (the rejected-records table's filtering, sorting, paging and CSV). The
-//! components, one per file, and [`embed`] (`mount()`, behind the custom element) exist
-//! only on `wasm32`. Every failure is shown with
+//! [`present`] (the words, tones and icons for statuses and errors, the count bar),
+//! [`records`] (the rejected-records table's filtering, sorting, paging and CSV),
+//! [`door`] (the front door's recent list and demo scenarios), [`share`] (the
+//! standalone page's view state in its URL) and [`tab`] (tab title, favicon and
+//! notification words). The components, one per file, the standalone page (`page`:
+//! the front door or the monitor, its URL, title and storage) and [`embed`] (`mount()`,
+//! behind the custom element) exist only on `wasm32`. Every failure is shown with
 //! `role="alert"`; the DOM hooks documented in the README (`data-dataset-version`,
 //! `data-import-status`, …) are a contract.
 
+pub mod door;
 pub mod present;
 pub mod records;
+pub mod share;
+pub mod tab;
 
 #[cfg(target_arch = "wasm32")]
 mod app;
@@ -26,7 +32,13 @@ mod error_message;
 #[cfg(target_arch = "wasm32")]
 mod format;
 #[cfg(target_arch = "wasm32")]
+mod front_door;
+#[cfg(target_arch = "wasm32")]
 mod import_details;
+#[cfg(target_arch = "wasm32")]
+mod notify;
+#[cfg(target_arch = "wasm32")]
+mod page;
 #[cfg(target_arch = "wasm32")]
 mod record_table;
 #[cfg(target_arch = "wasm32")]
@@ -37,7 +49,7 @@ mod v3_section;
 mod v4_section;
 
 #[cfg(target_arch = "wasm32")]
-pub use app::{App, Monitor, start_demo};
+pub use app::{App, Monitor};
 #[cfg(target_arch = "wasm32")]
 pub use badge::{DatasetBadge, ImportBadge};
 #[cfg(target_arch = "wasm32")]
@@ -46,6 +58,8 @@ pub use dataset_header::DatasetHeader;
 pub use error_message::ErrorMessage;
 #[cfg(target_arch = "wasm32")]
 pub use import_details::ImportDetails;
+#[cfg(target_arch = "wasm32")]
+pub use page::start_demo;
 #[cfg(target_arch = "wasm32")]
 pub use record_table::RecordTable;
 #[cfg(target_arch = "wasm32")]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::format::number;
+use super::page::PageContext;
 use super::records::{
     self, Chip, PAGE_SIZE, RecordQuery, SearchIndex, SortKey, field_label, reason_label,
 };
@@ -24,6 +25,10 @@ pub fn RecordTable(
     let index = Arc::new(SearchIndex::default());
     let query = RwSignal::new(RecordQuery::default());
     let page = RwSignal::new(0usize);
+    // On the standalone page the URL holds the filter, sort and page.
+    if let Some(shared) = use_context::<PageContext>() {
+        (shared.hooks.table)(shared, import_id.clone(), query, page);
+    }
     let rows = {
         let errors = Arc::clone(&errors);
         Memo::new(move |_| query.with(|q| records::select(&errors, &index, q)))
@@ -177,7 +182,7 @@ pub fn RecordTable(
             </div>
             <nav class="pdm-pager" aria-label="Pages of rejected records">
                 <button type="button" prop:disabled={move || page.get() == 0}
-                    on:click={move |_| page.update(|p| *p = p.saturating_sub(1))}>"Previous"</button>
+                    on:click={move |_| page.update(|p| *p = (*p).min(page_count() - 1).saturating_sub(1))}>"Previous"</button>
                 <span aria-live="polite" data-page-status="">{status_line}</span>
                 <button type="button" prop:disabled={move || page.get() + 1 >= page_count()}
                     on:click={move |_| page.update(|p| *p = (*p + 1).min(page_count() - 1))}>"Next"</button>

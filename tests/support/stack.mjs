@@ -18,6 +18,9 @@ export const PORTS = {
   /** tests/e2e/fullstack: the demo and the examples, each behind a mock. */
   e2eDemo: process.env.E2E_DEMO_ADDR ?? '127.0.0.1:18941',
   e2eExamples: process.env.E2E_EXAMPLES_ADDR ?? '127.0.0.1:18942',
+  /** tests/e2e/researcher: the front door, notifications and shared URLs (demo; examples). */
+  e2eResearcher: process.env.E2E_RESEARCHER_ADDR ?? '127.0.0.1:18991',
+  e2eResearcherEmbed: process.env.E2E_RESEARCHER_EMBED_ADDR ?? '127.0.0.1:18992',
   /** tests/e2e/package: the installed npm package, served by the static proxy's mock. */
   e2ePackage: process.env.E2E_PACKAGE_ADDR ?? '127.0.0.1:18935',
   /** tests/e2e/deployment: Caddy, oauth2-proxy's stand-in, serve, and Prolific's (a mock). */

@@ -1,5 +1,6 @@
-//! `dataset-proxy mock`: answers the two routes from scenarios, counts requests, and can
-//! be rewound, so the demo and the browser tests need no network and no token.
+//! `dataset-proxy mock`: answers the two routes from scenarios, counts requests, can be
+//! rewound, and lists its scenarios for the front door (`GET /_mock/scenarios`), so the
+//! demo and the browser tests need no network and no token.
 
 pub mod scenario;
 
@@ -25,6 +26,8 @@ use scenario::{Scenarios, StepBody};
 #[derive(Debug, Default)]
 pub struct MockState {
     scenarios: Scenarios,
+    /// What `GET /_mock/scenarios` answers (a JSON list).
+    catalogue: serde_json::Value,
     progress: Mutex<Progress>,
 }
 
@@ -41,8 +44,15 @@ impl MockState {
     pub fn new(scenarios: Scenarios) -> Self {
         Self {
             scenarios,
+            catalogue: serde_json::Value::Array(Vec::new()),
             progress: Mutex::default(),
         }
+    }
+
+    /// The same state, listing `catalogue` at `GET /_mock/scenarios`.
+    pub fn with_catalogue(mut self, catalogue: serde_json::Value) -> Self {
+        self.catalogue = catalogue;
+        self
     }
 
     fn progress(&self) -> std::sync::MutexGuard<'_, Progress> {
@@ -61,6 +71,7 @@ pub fn app(state: Arc<MockState>, site: Option<Site>) -> Router {
     let router = Router::new()
         .route("/_mock/requests", get(requests))
         .route("/_mock/reset", post(reset))
+        .route("/_mock/scenarios", get(catalogue))
         .fallback(
             move |State(state): State<Arc<MockState>>, request: Request| {
                 let site = site.clone();
@@ -74,6 +85,10 @@ pub fn app(state: Arc<MockState>, site: Option<Site>) -> Router {
 
 async fn requests(State(state): State<Arc<MockState>>) -> impl IntoResponse {
     Json(state.progress().counts.clone())
+}
+
+async fn catalogue(State(state): State<Arc<MockState>>) -> impl IntoResponse {
+    Json(state.catalogue.clone())
 }
 
 async fn reset(State(state): State<Arc<MockState>>) -> StatusCode {

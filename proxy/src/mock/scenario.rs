@@ -299,6 +299,50 @@ pub fn demo() -> Result<Scenarios, ScenarioError> {
     from_files(Path::new("<embedded demo>"), files)
 }
 
+/// The file beside `datasets/` that lists the scenarios for people (`GET
+/// /_mock/scenarios`): a JSON list of `{group, title, shows, dataset_id, import_id}`.
+pub const CATALOGUE_FILE: &str = "scenarios.json";
+
+/// Checks a catalogue's text: a JSON list of objects, each with a `dataset_id` string.
+pub fn parse_catalogue(text: &str) -> Result<Value, String> {
+    let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let Some(list) = value.as_array() else {
+        return Err("expected a JSON list of scenarios".to_owned());
+    };
+    for (i, entry) in list.iter().enumerate() {
+        if !entry.get("dataset_id").is_some_and(Value::is_string) {
+            return Err(format!("[{i}]: no `dataset_id` string"));
+        }
+    }
+    Ok(value)
+}
+
+/// The catalogue of `dir` (`dir/scenarios.json`); an empty list when there is none.
+pub fn load_catalogue(dir: &Path) -> Result<Value, ScenarioError> {
+    let path = dir.join(CATALOGUE_FILE);
+    if !path.is_file() {
+        return Ok(Value::Array(Vec::new()));
+    }
+    let err = |reason: String| ScenarioError {
+        path: path.clone(),
+        reason,
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
+    parse_catalogue(&text).map_err(err)
+}
+
+/// The catalogue of the embedded demo scenarios.
+pub fn demo_catalogue() -> Result<Value, ScenarioError> {
+    let text = DEMO
+        .get_file(CATALOGUE_FILE)
+        .and_then(include_dir::File::contents_utf8)
+        .unwrap_or("[]");
+    parse_catalogue(text).map_err(|reason| ScenarioError {
+        path: Path::new("<embedded demo>").join(CATALOGUE_FILE),
+        reason,
+    })
+}
+
 fn gather_embedded<'a>(dir: &'a include_dir::Dir<'a>, out: &mut Vec<(PathBuf, &'a str)>) {
     for file in dir.files() {
         if let Some(text) = file.contents_utf8() {

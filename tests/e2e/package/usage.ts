@@ -27,6 +27,7 @@ const options: MountOptions = {
   pollInterval: 2000,
   theme,
   requestTimeout: '15000',
+  notify: true,
 };
 const host = document.createElement('div');
 const handle: MonitorHandle = mount(host, options);
@@ -45,11 +46,12 @@ if (element) {
   element.pollInterval = 500;
   element.theme = 'light';
   element.proxyUrl = null;
+  element.notify = true;
   console.log(id, element.shadowRoot);
 }
 const created: ProlificDatasetMonitorElement = document.createElement('prolific-dataset-monitor');
 const attribute: ProlificDatasetMonitorAttribute = 'poll-interval';
-const attributes: ProlificDatasetMonitorAttributes = { 'dataset-id': '3fa85f64-5717-4562-b3fc-2c963f66afa6', theme: 'auto' };
+const attributes: ProlificDatasetMonitorAttributes = { 'dataset-id': '3fa85f64-5717-4562-b3fc-2c963f66afa6', theme: 'auto', notify: '' };
 for (const [key, value] of Object.entries(attributes)) created.setAttribute(key, value);
 created.setAttribute(attribute, '1000');
 

@@ -1,0 +1,154 @@
+//! Native tests of the standalone page's URL: query strings read and written, and the
+//! view state (selected import, filter, sort, page) it carries.
+#![cfg(not(target_arch = "wasm32"))]
+
+use dataset_monitor::config::query::{encode, escape_component, parse};
+use dataset_monitor::ui::records::{RecordQuery, SortKey};
+use dataset_monitor::ui::share::ViewState;
+
+const D: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+const I: &str = "6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b11";
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+#[test]
+fn query_strings_are_read_as_url_search_params_reads_them() {
+    assert_eq!(parse(""), pairs(&[]));
+    assert_eq!(parse("?"), pairs(&[]));
+    assert_eq!(
+        parse("?a=1&b=two+words&c=%C3%A9%2F%26&d&=e&&f=%zz%4&g=%+1"),
+        pairs(&[
+            ("a", "1"),
+            ("b", "two words"),
+            ("c", "é/&"),
+            ("d", ""),
+            ("", "e"),
+            ("f", "%zz%4"),
+            ("g", "% 1")
+        ])
+    );
+    // Invalid UTF-8 is replaced, not refused.
+    assert_eq!(parse("x=%FF"), pairs(&[("x", "\u{fffd}")]));
+}
+
+#[test]
+fn query_strings_round_trip() {
+    let list = pairs(&[
+        ("filter", "whole record, \"quoted\" & more+"),
+        ("proxy_url", "https://p.example:8443/prefix?x"),
+        ("emoji", "✓ ↻"),
+        ("empty", ""),
+    ]);
+    let text = encode(&list);
+    assert!(
+        text.starts_with("?filter=whole%20record%2C%20%22quoted%22%20%26%20more%2B&"),
+        "{text}"
+    );
+    assert!(
+        !text[1..].contains(['?', ' ', '/', '"', '+', '#']),
+        "{text}"
+    );
+    assert_eq!(parse(&text), list);
+    assert_eq!(encode::<&str, &str>(&[]), "");
+    assert_eq!(escape_component("a b#"), "a%20b%23");
+}
+
+#[test]
+fn the_view_state_is_read_from_the_url() {
+    let search = format!("?dataset_id={D}&selected={I}&filter=whole+record&sort=-field&page=3");
+    let view = ViewState::from_query(&search);
+    assert_eq!(
+        view,
+        ViewState {
+            selected: Some(I.to_owned()),
+            filter: "whole record".to_owned(),
+            sort: SortKey::Field,
+            descending: true,
+            page: 2,
+        }
+    );
+    assert_eq!(
+        view.table_query(),
+        RecordQuery {
+            text: "whole record".to_owned(),
+            chip: None,
+            sort: SortKey::Field,
+            descending: true,
+        }
+    );
+}
+
+#[test]
+fn unreadable_view_values_are_the_defaults() {
+    let view = ViewState::from_query("?selected=../../x&sort=size&page=-2&filter=");
+    assert_eq!(view, ViewState::default());
+    assert_eq!(ViewState::from_query("?page=0").page, 0);
+    assert_eq!(ViewState::from_query("?page=abc").page, 0);
+    assert_eq!(
+        ViewState::from_query("?page=99999999999999999999999").page,
+        0
+    );
+    assert_eq!(
+        ViewState::from_query("?page=5000000").page,
+        99_999,
+        "clamped"
+    );
+    assert_eq!(
+        ViewState::from_query(&format!("?filter={}", "x".repeat(500)))
+            .filter
+            .len(),
+        200
+    );
+    let record_desc = ViewState::from_query("?sort=-record");
+    assert_eq!(
+        (record_desc.sort, record_desc.descending),
+        (SortKey::RecordIndex, true)
+    );
+    let field = ViewState::from_query("?sort=field");
+    assert_eq!((field.sort, field.descending), (SortKey::Field, false));
+}
+
+#[test]
+fn writing_replaces_the_view_keys_and_keeps_the_rest() {
+    let current = format!("?dataset_id={D}&filter=old&theme=dark&page=9&utm=keep");
+    let mut view = ViewState::default();
+    assert_eq!(
+        view.write(&current),
+        format!("?dataset_id={D}&theme=dark&utm=keep"),
+        "defaults are left out"
+    );
+    view.selected = Some(I.to_owned());
+    view.set_table(
+        &RecordQuery {
+            text: "Malformed, JSON".to_owned(),
+            chip: None,
+            sort: SortKey::RecordIndex,
+            descending: true,
+        },
+        1,
+    );
+    let written = view.write(&current);
+    assert_eq!(
+        written,
+        format!(
+            "?dataset_id={D}&theme=dark&utm=keep&selected={I}&filter=Malformed%2C%20JSON&sort=-record&page=2"
+        )
+    );
+    assert_eq!(ViewState::from_query(&written), view, "round trip");
+    for (sort, descending) in [
+        (SortKey::Field, false),
+        (SortKey::Field, true),
+        (SortKey::RecordIndex, false),
+    ] {
+        let v = ViewState {
+            sort,
+            descending,
+            ..ViewState::default()
+        };
+        assert_eq!(ViewState::from_query(&v.write("")), v);
+    }
+}
