@@ -32,6 +32,8 @@ mod record_table;
 #[cfg(target_arch = "wasm32")]
 mod time;
 #[cfg(target_arch = "wasm32")]
+mod upload_panel;
+#[cfg(target_arch = "wasm32")]
 mod v3_section;
 #[cfg(target_arch = "wasm32")]
 mod v4_section;
@@ -48,6 +50,8 @@ pub use error_message::ErrorMessage;
 pub use import_details::ImportDetails;
 #[cfg(target_arch = "wasm32")]
 pub use record_table::RecordTable;
+#[cfg(target_arch = "wasm32")]
+pub use upload_panel::SchemaKeys;
 #[cfg(target_arch = "wasm32")]
 pub use v3_section::V3Section;
 #[cfg(target_arch = "wasm32")]

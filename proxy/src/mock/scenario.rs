@@ -288,9 +288,10 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, String)>) -> Result<
     Ok(())
 }
 
-/// The demo scenarios compiled into the binary (`fixtures/demo`).
+/// The demo scenarios compiled into the binary (`fixtures/demo/datasets`; not the demo
+/// upload files beside it in `fixtures/demo/uploads`, which only a browser opens).
 static DEMO: include_dir::Dir<'static> =
-    include_dir::include_dir!("$CARGO_MANIFEST_DIR/../fixtures/demo");
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/../fixtures/demo/datasets");
 
 /// The embedded demo scenarios.
 pub fn demo() -> Result<Scenarios, ScenarioError> {
@@ -302,7 +303,7 @@ pub fn demo() -> Result<Scenarios, ScenarioError> {
 fn gather_embedded<'a>(dir: &'a include_dir::Dir<'a>, out: &mut Vec<(PathBuf, &'a str)>) {
     for file in dir.files() {
         if let Some(text) = file.contents_utf8() {
-            out.push((file.path().to_owned(), text));
+            out.push((Path::new("datasets").join(file.path()), text));
         }
     }
     for sub in dir.dirs() {
