@@ -110,7 +110,7 @@ async function widgetJoin(page, path) {
     window.__join.done = new Promise((resolve) => {
       const mo = new MutationObserver((records) => {
         for (const r of records) for (const n of r.addedNodes) {
-          if (n.nodeType === 1 && (n.matches('[data-joined]') || n.querySelector('[data-joined]'))) {
+          if (n.nodeType === 1 && (n.matches('[data-join=joined]') || n.querySelector('[data-join=joined]'))) {
             window.__join.t1 = performance.now();
             mo.disconnect();
             resolve();
@@ -133,7 +133,7 @@ async function widgetJoin(page, path) {
       longest_task_ms: Math.max(0, ...during.map((t) => t.ms)),
       long_tasks: during.length,
       wasm_bytes: window.__wasm.memory.buffer.byteLength,
-      joined: document.querySelector('[data-joined]').textContent,
+      joined: document.querySelector('[data-join=joined]').textContent,
     };
   });
 }

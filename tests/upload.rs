@@ -26,7 +26,11 @@ fn chunked(format: Format, bytes: &[u8], wanted: &[u64], size: usize) -> Indexed
 fn index_all_ways(format: Format, bytes: &[u8], wanted: &[u64]) -> Indexed {
     let whole = index(format, bytes, wanted);
     for size in 1..=7 {
-        assert_eq!(chunked(format, bytes, wanted, size), whole, "chunks of {size}");
+        assert_eq!(
+            chunked(format, bytes, wanted, size),
+            whole,
+            "chunks of {size}"
+        );
     }
     whole
 }
@@ -59,7 +63,11 @@ fn jsonl_blank_and_crlf_lines_are_skipped_and_lines_counted_as_an_editor_does() 
     assert_eq!(got.header, None);
     assert_eq!(
         got.kept,
-        vec![kept(1, 4, "{\"a\":1}"), kept(2, 6, "{\"a\":2}"), kept(3, 7, "{\"a\":3}")]
+        vec![
+            kept(1, 4, "{\"a\":1}"),
+            kept(2, 6, "{\"a\":2}"),
+            kept(3, 7, "{\"a\":3}")
+        ]
     );
     assert_eq!(got.bytes, file.len() as u64);
 }
@@ -68,7 +76,10 @@ fn jsonl_blank_and_crlf_lines_are_skipped_and_lines_counted_as_an_editor_does() 
 fn jsonl_trailing_line_without_newline_and_trailing_blank_lines() {
     assert_eq!(index_all_ways(Format::Jsonl, b"{}\n{}", &[]).records, 2);
     assert_eq!(index_all_ways(Format::Jsonl, b"{}\n{}\n", &[]).records, 2);
-    assert_eq!(index_all_ways(Format::Jsonl, b"{}\n{}\n \r\n\n", &[]).records, 2);
+    assert_eq!(
+        index_all_ways(Format::Jsonl, b"{}\n{}\n \r\n\n", &[]).records,
+        2
+    );
     assert_eq!(index_all_ways(Format::Jsonl, b"", &[0]).records, 0);
     let got = index_all_ways(Format::Jsonl, b"\n\n{\"last\": true}", &[0]);
     assert_eq!(got.kept, vec![kept(0, 3, "{\"last\": true}")]);
@@ -80,8 +91,14 @@ fn jsonl_byte_order_mark_is_not_part_of_the_first_record() {
     assert_eq!(got.records, 2);
     assert_eq!(got.kept, vec![kept(0, 1, "{\"a\":0}")]);
     // A BOM alone is an empty file; two bytes of one are kept as they are.
-    assert_eq!(index_all_ways(Format::Jsonl, b"\xef\xbb\xbf", &[]).records, 0);
-    assert_eq!(index_all_ways(Format::Jsonl, b"\xef\xbb", &[0]).kept[0].bytes, b"\xef\xbb");
+    assert_eq!(
+        index_all_ways(Format::Jsonl, b"\xef\xbb\xbf", &[]).records,
+        0
+    );
+    assert_eq!(
+        index_all_ways(Format::Jsonl, b"\xef\xbb", &[0]).kept[0].bytes,
+        b"\xef\xbb"
+    );
 }
 
 #[test]
@@ -144,18 +161,36 @@ fn the_memory_cap_keeps_the_first_records_and_counts_the_rest() {
     indexer.push(file);
     let got = indexer.finish();
     assert_eq!(got.records, 4);
-    assert_eq!(got.kept, vec![kept(0, 1, "{\"n\":0}"), kept(1, 2, "{\"n\":1}")]);
+    assert_eq!(
+        got.kept,
+        vec![kept(0, 1, "{\"n\":0}"), kept(1, 2, "{\"n\":1}")]
+    );
     assert_eq!(got.over_cap, 2);
-    let joined = join::join(got, "f.jsonl", &[err(Some(3), Some("n"), "x")], &Expected::default(), plain)
-        .expect("joined");
-    assert!(joined.notes[0].starts_with("Memory limit reached: 2 rejected records"), "{:?}", joined.notes);
+    let joined = join::join(
+        got,
+        "f.jsonl",
+        &[err(Some(3), Some("n"), "x")],
+        &Expected::default(),
+        plain,
+    )
+    .expect("joined");
+    assert!(
+        joined.notes[0].starts_with("Memory limit reached: 2 rejected records"),
+        "{:?}",
+        joined.notes
+    );
 }
 
 #[test]
 fn a_file_shorter_than_the_highest_record_index_is_refused() {
-    let errors = [err(Some(1), Some("a"), "x"), err(Some(5), Some("a"), "x"), err(None, Some("a"), "x")];
+    let errors = [
+        err(Some(1), Some("a"), "x"),
+        err(Some(5), Some("a"), "x"),
+        err(None, Some("a"), "x"),
+    ];
     let short = index(Format::Jsonl, b"{}\n{}\n{}\n{}\n{}\n", &[1, 5]);
-    let refused = join::join(short, "f.jsonl", &errors, &Expected::default(), plain).expect_err("too short");
+    let refused =
+        join::join(short, "f.jsonl", &errors, &Expected::default(), plain).expect_err("too short");
     assert_eq!(
         refused,
         "“f.jsonl” has 5 records, but the import rejected record 5 (0-based): it cannot be the \
@@ -169,9 +204,20 @@ fn a_file_shorter_than_the_highest_record_index_is_refused() {
 fn another_name_or_record_count_is_joined_anyway_and_said_in_one_line_each() {
     let errors = [err(Some(0), Some("a"), "x")];
     let file = || index(Format::Jsonl, b"{\"a\":1}\n{}\n", &[0]);
-    let same = Expected { filename: Some("up.jsonl".into()), records: Some(2) };
-    assert!(join::join(file(), "up.jsonl", &errors, &same, plain).expect("joined").notes.is_empty());
-    let other = Expected { filename: Some("up.jsonl".into()), records: Some(3) };
+    let same = Expected {
+        filename: Some("up.jsonl".into()),
+        records: Some(2),
+    };
+    assert!(
+        join::join(file(), "up.jsonl", &errors, &same, plain)
+            .expect("joined")
+            .notes
+            .is_empty()
+    );
+    let other = Expected {
+        filename: Some("up.jsonl".into()),
+        records: Some(3),
+    };
     let joined = join::join(file(), "renamed.jsonl", &errors, &other, plain).expect("joined");
     assert_eq!(
         joined.notes,
@@ -183,15 +229,31 @@ fn another_name_or_record_count_is_joined_anyway_and_said_in_one_line_each() {
         ]
     );
     // Unknown counts or name: nothing to compare.
-    let unknown = Expected { filename: Some(String::new()), records: None };
-    assert!(join::join(file(), "x.jsonl", &errors, &unknown, plain).expect("joined").notes.is_empty());
+    let unknown = Expected {
+        filename: Some(String::new()),
+        records: None,
+    };
+    assert!(
+        join::join(file(), "x.jsonl", &errors, &unknown, plain)
+            .expect("joined")
+            .notes
+            .is_empty()
+    );
 }
 
 #[test]
 fn fields_of_a_json_record_in_file_order_and_a_malformed_one_as_raw_text() {
-    let errors = [err(Some(0), Some("b"), "x"), err(Some(1), Some("_raw"), "Malformed JSON")];
-    let indexed = index(Format::Jsonl, b"{\"b\": \"two\\n\", \"a\": 1, \"c\": [1, 2]}\n{\"a\": \n", &[0, 1]);
-    let joined = join::join(indexed, "f.jsonl", &errors, &Expected::default(), plain).expect("joined");
+    let errors = [
+        err(Some(0), Some("b"), "x"),
+        err(Some(1), Some("_raw"), "Malformed JSON"),
+    ];
+    let indexed = index(
+        Format::Jsonl,
+        b"{\"b\": \"two\\n\", \"a\": 1, \"c\": [1, 2]}\n{\"a\": \n",
+        &[0, 1],
+    );
+    let joined =
+        join::join(indexed, "f.jsonl", &errors, &Expected::default(), plain).expect("joined");
     let first = join::fields(&joined, joined.record(0).expect("kept"));
     assert_eq!(
         first,
@@ -201,7 +263,10 @@ fn fields_of_a_json_record_in_file_order_and_a_malformed_one_as_raw_text() {
             ("c".into(), "[1, 2]".into())
         ])
     );
-    assert_eq!(join::fields(&joined, joined.record(1).expect("kept")), Fields::Raw("{\"a\": ".into()));
+    assert_eq!(
+        join::fields(&joined, joined.record(1).expect("kept")),
+        Fields::Raw("{\"a\": ".into())
+    );
     assert_eq!(joined.record(2), None);
 }
 
@@ -209,19 +274,27 @@ fn fields_of_a_json_record_in_file_order_and_a_malformed_one_as_raw_text() {
 fn a_missing_field_is_the_finding_not_a_mismatch() {
     let errors = [err(Some(0), Some("prompt"), "Required field is missing")];
     let indexed = index(Format::Jsonl, b"{\"response\": \"r\"}\n", &[0]);
-    let joined = join::join(indexed, "f.jsonl", &errors, &Expected::default(), plain).expect("joined");
+    let joined =
+        join::join(indexed, "f.jsonl", &errors, &Expected::default(), plain).expect("joined");
     let fields = join::fields(&joined, joined.record(0).expect("kept"));
-    assert_eq!(join::finding(&errors[0], &fields).as_deref(), Some("This record has no “prompt” field."));
+    assert_eq!(
+        join::finding(&errors[0], &fields).as_deref(),
+        Some("This record has no “prompt” field.")
+    );
     let present = err(Some(0), Some("response"), "Too long");
     assert_eq!(join::finding(&present, &fields), None);
-    assert_eq!(join::finding(&err(Some(0), Some("_raw"), "x"), &fields), None);
+    assert_eq!(
+        join::finding(&err(Some(0), Some("_raw"), "x"), &fields),
+        None
+    );
 }
 
 #[test]
 fn csv_fields_are_named_by_the_header() {
     let errors = [err(Some(2), Some("text"), "x")];
     let indexed = index(Format::Csv, CSV.as_bytes(), &[2]);
-    let joined = join::join(indexed, "f.csv", &errors, &Expected::default(), plain).expect("joined");
+    let joined =
+        join::join(indexed, "f.csv", &errors, &Expected::default(), plain).expect("joined");
     assert_eq!(joined.columns, ["id", "text", "score"]);
     assert_eq!(
         join::fields(&joined, joined.record(2).expect("kept")),
@@ -235,9 +308,24 @@ fn csv_fields_are_named_by_the_header() {
 
 #[test]
 fn export_jsonl_is_the_rejected_lines_in_file_order() {
-    let errors = [err(Some(2), Some("a"), "x"), err(Some(0), Some("a"), "x"), err(Some(2), Some("b"), "y")];
-    let indexed = index(Format::Jsonl, b"{\"a\":0}\r\n{\"a\":1}\n\n{\"a\":2}", &[2, 0]);
-    let joined = join::join(indexed, "my file.jsonl", &errors, &Expected::default(), plain).expect("joined");
+    let errors = [
+        err(Some(2), Some("a"), "x"),
+        err(Some(0), Some("a"), "x"),
+        err(Some(2), Some("b"), "y"),
+    ];
+    let indexed = index(
+        Format::Jsonl,
+        b"{\"a\":0}\r\n{\"a\":1}\n\n{\"a\":2}",
+        &[2, 0],
+    );
+    let joined = join::join(
+        indexed,
+        "my file.jsonl",
+        &errors,
+        &Expected::default(),
+        plain,
+    )
+    .expect("joined");
     assert_eq!(rejected_file(&joined), b"{\"a\":0}\n{\"a\":2}\n");
     assert_eq!(rejected_file_name(&joined), "my_file.rejected.jsonl");
 }
@@ -251,7 +339,8 @@ fn export_csv_keeps_the_header_and_neutralises_formulas() {
         err(Some(3), Some("formula"), "x"),
     ];
     let indexed = index(Format::Csv, file.as_bytes(), &[1, 2, 3]);
-    let joined = join::join(indexed, "s.csv", &errors, &Expected::default(), plain).expect("joined");
+    let joined =
+        join::join(indexed, "s.csv", &errors, &Expected::default(), plain).expect("joined");
     // Rows with a formula-like cell are written again; the others are copied as they are.
     assert_eq!(
         String::from_utf8(rejected_file(&joined)).expect("utf-8"),
@@ -268,10 +357,21 @@ fn schema_diff_counts_missing_and_extra_fields_of_records_rejected_for_them() {
         // Not about presence: not compared.
         err(Some(2), Some("prompt"), "Too long"),
     ];
-    let file = b"{\"response\":\"r\"}\n{\"prompt\":\"p\",\"response\":\"r\",\"extra\":1}\n{\"extra\":2}\n";
-    let joined = join::join(index(Format::Jsonl, file, &[0, 1, 2]), "f.jsonl", &errors, &Expected::default(), plain)
-        .expect("joined");
-    let diff = schema_diff(&joined, &errors, &["prompt".to_owned(), "response".to_owned()]);
+    let file =
+        b"{\"response\":\"r\"}\n{\"prompt\":\"p\",\"response\":\"r\",\"extra\":1}\n{\"extra\":2}\n";
+    let joined = join::join(
+        index(Format::Jsonl, file, &[0, 1, 2]),
+        "f.jsonl",
+        &errors,
+        &Expected::default(),
+        plain,
+    )
+    .expect("joined");
+    let diff = schema_diff(
+        &joined,
+        &errors,
+        &["prompt".to_owned(), "response".to_owned()],
+    );
     assert_eq!(diff.records, 2);
     assert_eq!(diff.missing, vec![("prompt".to_owned(), 1)]);
     assert_eq!(diff.extra, vec![("extra".to_owned(), 1)]);

@@ -109,7 +109,9 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
     });
     provide_context(super::SchemaKeys(Memo::new(move |_| {
         section.with(|s| match s {
-            Some(Section::V4(Some(schema))) => schema.fields.iter().map(|f| f.key.clone()).collect(),
+            Some(Section::V4(Some(schema))) => {
+                schema.fields.iter().map(|f| f.key.clone()).collect()
+            }
             _ => Vec::new(),
         })
     })));

@@ -34,19 +34,21 @@ pub fn RecordTable(
     let index = {
         let errors = Arc::clone(&errors);
         Memo::new(move |_| {
-            ByPtr(Arc::new(joined.with(|j| match j {
-                None => SearchIndex::default(),
-                Some(j) => SearchIndex::with_extra(
-                    errors
-                        .iter()
-                        .map(|e| {
-                            e.record_index
-                                .and_then(|i| j.record(i))
-                                .map(|k| join::text(&k.bytes))
-                                .unwrap_or_default()
-                        })
-                        .collect(),
-                ),
+            ByPtr(Arc::new(joined.with(|j| {
+                match j {
+                    None => SearchIndex::default(),
+                    Some(j) => SearchIndex::with_extra(
+                        errors
+                            .iter()
+                            .map(|e| {
+                                e.record_index
+                                    .and_then(|i| j.record(i))
+                                    .map(|k| join::text(&k.bytes))
+                                    .unwrap_or_default()
+                            })
+                            .collect(),
+                    ),
+                }
             })))
         })
     };
@@ -139,21 +141,26 @@ pub fn RecordTable(
                 None => x.push(i),
             })
         };
-        let kept = file
-            .as_ref()
-            .and_then(|f| e.record_index.and_then(|n| f.record(n)).map(|k| (Arc::clone(f), k.clone())));
+        let kept = file.as_ref().and_then(|f| {
+            e.record_index
+                .and_then(|n| f.record(n))
+                .map(|k| (Arc::clone(f), k.clone()))
+        });
         let cells = file.is_some().then(|| {
             let line = kept.as_ref().map_or_else(|| "—".to_owned(), |(_, k)| number(k.line));
-            let record = match &kept {
-                Some((_, k)) => view! {
-                    <button type="button" class="pdm-link pdm-rec" aria-expanded=move || open().to_string() on:click=toggle>
-                        {preview(&k.bytes)}
-                    </button>
-                }
-                .into_any(),
-                None => view! { <span class="pdm-muted">"not shown"</span> }.into_any(),
-            };
-            view! { <td class="pdm-num" data-line="">{line}</td><td data-record="">{record}</td> }
+            let preview = kept.as_ref().map(|(_, k)| preview(&k.bytes));
+            let absent = kept.is_none().then_some("not in the file");
+            view! {
+                <td class="pdm-num" data-line="">{line}</td>
+                <td data-record="">
+                    {preview.map(|p| view! {
+                        <button type="button" class="pdm-link pdm-rec" aria-expanded=move || open().to_string() on:click=toggle>
+                            {p}
+                        </button>
+                    })}
+                    {absent}
+                </td>
+            }
         });
         let detail = kept.map(|(f, k)| {
             let e = e.clone();
@@ -281,7 +288,11 @@ fn preview(bytes: &[u8]) -> String {
 
 /// The expanded row: the record's fields (the error's field highlighted) or its raw
 /// text, and what the record shows about its error.
-fn record_detail(file: &Joined, kept: &crate::upload::Kept, error: &RecordError) -> impl IntoView {
+fn record_detail(
+    file: &Joined,
+    kept: &crate::upload::Kept,
+    error: &RecordError,
+) -> impl IntoView + use<> {
     let fields = join::fields(file, kept);
     let finding = join::finding(error, &fields);
     let field = error.field.clone().unwrap_or_default();
@@ -291,35 +302,32 @@ fn record_detail(file: &Joined, kept: &crate::upload::Kept, error: &RecordError)
         number(kept.line),
         file.file_name
     );
-    let body = match fields {
-        Fields::Pairs(pairs) => view! {
-            <table class="pdm-kv">
-                <caption>{caption}</caption>
-                <tbody>
-                    {pairs.into_iter().map(|(k, v)| {
-                        let hit = k == field;
-                        view! {
-                            <tr class:pdm-hl=hit data-highlight=hit.then_some("")>
-                                <th scope="row">{k}{hit.then_some(view! { <span class="pdm-visually-hidden">" (the rejected field)"</span> })}</th>
-                                <td>{v}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        }
-        .into_any(),
-        Fields::Raw(text) => view! {
-            <p class="pdm-note">{caption}": the raw text of the line, which could not be read as a record:"</p>
-            <pre class="pdm-rawtext pdm-hl" data-highlight="">{text}</pre>
-        }
-        .into_any(),
+    // One shape: a line that could not be read is one highlighted row of raw text.
+    let rows = match fields {
+        Fields::Pairs(pairs) => pairs
+            .into_iter()
+            .map(|(k, v)| {
+                let hit = k == field;
+                (k, v, hit)
+            })
+            .collect(),
+        Fields::Raw(text) => vec![("whole line (could not be parsed)".to_owned(), text, true)],
     };
     view! {
         <tr class="pdm-detail" data-detail=kept.index.to_string()>
             <td colspan="5">
                 {finding.map(|f| view! { <p class="pdm-finding" data-finding="">{f}</p> })}
-                {body}
+                <table class="pdm-kv">
+                    <caption>{caption}</caption>
+                    <tbody>
+                        {rows.into_iter().map(|(k, v, hit)| view! {
+                            <tr class:pdm-hl=hit data-highlight=hit.then_some("")>
+                                <th scope="row">{k}{hit.then_some(view! { <span class="pdm-visually-hidden">" (the rejected field)"</span> })}</th>
+                                <td>{v}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
             </td>
         </tr>
     }

@@ -142,14 +142,7 @@ pub fn counts<'a>(
     label: impl Fn(&'a RecordError) -> &'a str,
     limit: usize,
 ) -> Vec<(String, usize)> {
-    // FxHash: SipHash made counting 10,000 labels a visible part of rendering (bench/);
-    // the labels come from the API, not from an attacker who could choose collisions.
-    let mut map: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
-    for e in errors {
-        *map.entry(label(e)).or_default() += 1;
-    }
-    let mut out: Vec<(String, usize)> = map.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut out = crate::upload::export::tally(&mut errors.iter().map(label));
     out.truncate(limit);
     out
 }

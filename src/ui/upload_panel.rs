@@ -12,7 +12,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::format::number;
 use crate::api::RecordError;
-use crate::upload::export::{self, SchemaDiff};
+use crate::upload::export;
 use crate::upload::join::{self, Expected, KEEP_CAP};
 use crate::upload::{Format, Indexed, Indexer, Joined};
 
@@ -60,7 +60,8 @@ pub fn UploadPanel(
             let errors = Arc::clone(&errors);
             let expected = expected.clone();
             leptos::task::spawn_local(async move {
-                let indexer = Indexer::new(Format::from_name(&name), join::wanted(&errors), KEEP_CAP);
+                let indexer =
+                    Indexer::new(Format::from_name(&name), join::wanted(&errors), KEEP_CAP);
                 let read = read_file(&file, indexer, &flag, |pct| {
                     phase.set(Phase::Reading(name.clone(), pct))
                 })
@@ -68,7 +69,9 @@ pub fn UploadPanel(
                 if flag.load(Ordering::Relaxed) {
                     return;
                 }
-                match read.and_then(|indexed| join::join(indexed, &name, &errors, &expected, number)) {
+                match read
+                    .and_then(|indexed| join::join(indexed, &name, &errors, &expected, number))
+                {
                     Ok(j) => {
                         phase.set(Phase::Idle);
                         joined.set(Some(Arc::new(j)));
@@ -109,65 +112,61 @@ pub fn UploadPanel(
         phase.set(Phase::Cancelled);
     };
 
-    let status = move || match phase.get() {
-        Phase::Idle => ().into_any(),
-        Phase::Reading(name, pct) => view! {
+    // Few view shapes (each costs bundle size): an optional progress row, an optional
+    // message, the join's lines, an optional download button.
+    let reading = move || match phase.get() {
+        Phase::Reading(name, pct) => Some(view! {
             <div class="pdm-reading" data-join-state="reading">
                 <progress max="100" value=pct.to_string() aria-label=format!("Reading {name}")></progress>
                 <span>{format!("Reading “{name}”… {pct}%")}</span>
                 <button type="button" on:click=stop>"Cancel"</button>
             </div>
-        }
-        .into_any(),
-        Phase::Cancelled => view! {
-            <p class="pdm-note" data-join-state="cancelled">"Cancelled: nothing was joined."</p>
-        }
-        .into_any(),
-        Phase::Refused(message) => view! {
-            <p class="pdm-error" role="alert" data-join-error="">{message}</p>
-        }
-        .into_any(),
+        }),
+        _ => None,
     };
-    let result = move || {
-        joined.get().map(|j| {
-            let diff = schema
-                .map(|s| s.0.with(|keys| export::schema_diff(&j, &errors, keys)))
-                .filter(|d| d.records > 0 && !(d.missing.is_empty() && d.extra.is_empty()));
-            let file = Arc::clone(&j);
-            let save = move |_| {
-                let mime = match file.format {
-                    Format::Jsonl => "application/jsonl",
-                    Format::Csv => "text/csv;charset=utf-8",
-                };
-                super::download::save_bytes(
-                    &export::rejected_file_name(&file),
-                    &export::rejected_file(&file),
-                    mime,
-                );
+    let message = move || {
+        let (error, text) = match phase.get() {
+            Phase::Cancelled => (false, "Cancelled: nothing was joined.".to_owned()),
+            Phase::Refused(text) => (true, text),
+            _ => return None,
+        };
+        Some(view! {
+            <p class=if error { "pdm-error" } else { "pdm-note" } role=if error { "alert" } else { "status" }
+                data-join-state=if error { "refused" } else { "cancelled" } data-join-error=error.then_some("")>
+                {text}
+            </p>
+        })
+    };
+    let lines = {
+        let errors = Arc::clone(&errors);
+        move || {
+            joined.get().map_or_else(Vec::new, |j| {
+                let keys = schema.map(|s| s.0.get()).unwrap_or_default();
+                export::summary(&j, &errors, &keys, number)
+            })
+        }
+    };
+    let save = move |_| {
+        if let Some(file) = joined.get_untracked() {
+            let mime = match file.format {
+                Format::Jsonl => "application/jsonl",
+                Format::Csv => "text/csv;charset=utf-8",
             };
-            let format = match j.format {
-                Format::Jsonl => "JSONL",
-                Format::Csv => "CSV",
-            };
-            let rejected = join::wanted(&errors).count();
-            view! {
-                <p data-joined=j.file_name.clone()>
-                    {format!(
-                        "Showing “{}” ({}, {} records): {} of {} rejected records found.",
-                        j.file_name, format, number(j.records), number(j.kept.len() as u64), number(rejected as u64)
-                    )}
-                </p>
-                {(j.format == Format::Csv).then(|| view! {
-                    <p class="pdm-note" data-csv-header="">
-                        "The first row is read as the header (the column names), not as a record: record 0 is the row after it."
-                    </p>
-                })}
-                {j.notes.iter().map(|n| view! { <p class="pdm-note" data-join-note="">{n.clone()}</p> }).collect_view()}
-                {diff.map(diff_line)}
-                <button type="button" data-export="" on:click=save>
-                    {format!("Download rejected records ({format})")}
-                </button>
-            }
+            super::download::save_bytes(
+                &export::rejected_file_name(&file),
+                &export::rejected_file(&file),
+                mime,
+            );
+        }
+    };
+    let export_label = move || {
+        joined.with(|j| {
+            j.as_ref().map(|j| {
+                format!(
+                    "Download rejected records ({})",
+                    export::format_name(j.format)
+                )
+            })
         })
     };
 
@@ -188,35 +187,12 @@ pub fn UploadPanel(
                 <span>" or drop it here."</span>
             </div>
             <p class="pdm-note">"The file is read only by this browser: it is never uploaded or sent anywhere."</p>
-            {status}
-            {result}
+            {reading}
+            {message}
+            {move || lines().into_iter().map(|(kind, text)| view! { <p class="pdm-note" data-join=kind>{text}</p> }).collect_view()}
+            {move || export_label().map(|label| view! { <button type="button" data-export="" on:click=save>{label}</button> })}
         </div>
     }
-}
-
-fn diff_line(diff: SchemaDiff) -> impl IntoView {
-    let list = |items: &[(String, u64)]| {
-        items
-            .iter()
-            .map(|(k, n)| format!("{k} ({})", number(*n)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let mut text = format!(
-        "Compared with the schema, the {} records rejected for a missing or unknown field",
-        number(diff.records)
-    );
-    if !diff.missing.is_empty() {
-        text.push_str(&format!(" lack {}", list(&diff.missing)));
-    }
-    if !diff.extra.is_empty() {
-        if !diff.missing.is_empty() {
-            text.push_str(" and");
-        }
-        text.push_str(&format!(" have fields not in it: {}", list(&diff.extra)));
-    }
-    text.push('.');
-    view! { <p data-schema-diff="">{text}</p> }
 }
 
 /// Reads `file` in chunks into `indexer`, reporting progress in percent; stops early
@@ -243,7 +219,9 @@ async fn read_file(
         bytes.copy_to(&mut buf);
         indexer.push(&buf);
         offset = end;
-        progress((offset * 100.0 / size) as u32);
+        if !cancel.load(Ordering::Relaxed) {
+            progress((offset * 100.0 / size) as u32);
+        }
     }
     Ok(indexer.finish())
 }

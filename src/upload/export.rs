@@ -2,7 +2,7 @@
 //! format, ready to fix and upload again, and which fields they miss or add compared
 //! with the schema.
 
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 use super::index::Format;
 use super::join::{self, Fields, Joined};
@@ -19,8 +19,15 @@ pub fn rejected_file(joined: &Joined) -> Vec<u8> {
         Format::Csv => (true, b"\r\n"),
     };
     let header = joined.header.as_deref().filter(|_| csv);
-    for record in header.into_iter().chain(joined.kept.iter().map(|k| &k.bytes[..])) {
-        let cells = if csv { join::csv_fields(record) } else { Vec::new() };
+    for record in header
+        .into_iter()
+        .chain(joined.kept.iter().map(|k| &k.bytes[..]))
+    {
+        let cells = if csv {
+            join::csv_fields(record)
+        } else {
+            Vec::new()
+        };
         if cells.iter().any(|c| c.starts_with(FORMULA)) {
             let mut row = String::new();
             for (i, cell) in cells.iter().enumerate() {
@@ -90,11 +97,11 @@ pub fn rejected_file_name(joined: &Joined) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SchemaDiff {
     /// How many such records were compared.
-    pub records: u64,
+    pub records: usize,
     /// Schema fields absent (in CSV: empty), with how many records lack each.
-    pub missing: Vec<(String, u64)>,
+    pub missing: Vec<(String, usize)>,
     /// Fields not in the schema, with how many records have each.
-    pub extra: Vec<(String, u64)>,
+    pub extra: Vec<(String, usize)>,
 }
 
 /// Whether an error is about a missing or an unknown field (by its reason's words).
@@ -112,8 +119,10 @@ pub fn schema_diff(joined: &Joined, errors: &[RecordError], schema: &[String]) -
         .collect();
     indices.sort_unstable();
     indices.dedup();
-    let mut missing: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut extra: BTreeMap<String, u64> = BTreeMap::new();
+    // A CSV row has every column: there, an empty cell is the missing value.
+    let csv = joined.format == Format::Csv;
+    let mut missing: Vec<&str> = Vec::new();
+    let mut extra: Vec<String> = Vec::new();
     let mut records = 0;
     for kept in indices.iter().filter_map(|&i| joined.record(i)) {
         let Fields::Pairs(pairs) = join::fields(joined, kept) else {
@@ -121,26 +130,102 @@ pub fn schema_diff(joined: &Joined, errors: &[RecordError], schema: &[String]) -
         };
         records += 1;
         for key in schema {
-            // A CSV row has every column: there, an empty cell is the missing value.
-            let csv = joined.format == Format::Csv;
-            if !pairs.iter().any(|(k, v)| k == key && !(csv && v.is_empty())) {
-                *missing.entry(key.as_str()).or_default() += 1;
+            if !pairs
+                .iter()
+                .any(|(k, v)| k == key && !(csv && v.is_empty()))
+            {
+                missing.push(key);
             }
         }
-        for (key, _) in &pairs {
-            if !schema.contains(key) {
-                *extra.entry(key.clone()).or_default() += 1;
-            }
-        }
+        extra.extend(
+            pairs
+                .into_iter()
+                .map(|(k, _)| k)
+                .filter(|k| !schema.contains(k)),
+        );
     }
-    let sorted = |map: Vec<(String, u64)>| {
-        let mut v = map;
-        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        v
-    };
     SchemaDiff {
         records,
-        missing: sorted(missing.into_iter().map(|(k, n)| (k.to_owned(), n)).collect()),
-        extra: sorted(extra.into_iter().collect()),
+        missing: tally(&mut missing.into_iter()),
+        extra: tally(&mut extra.iter().map(String::as_str)),
+    }
+}
+
+/// How often each label comes, most frequent first (ties alphabetical).
+pub fn tally(labels: &mut dyn Iterator<Item = &str>) -> Vec<(String, usize)> {
+    // FxHash: SipHash made counting 10,000 labels a visible part of rendering (bench/);
+    // the labels come from the API or the user's own file.
+    let mut map: FxHashMap<&str, usize> = FxHashMap::default();
+    for label in labels {
+        *map.entry(label).or_default() += 1;
+    }
+    let mut out: Vec<(String, usize)> = map.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
+/// What the join says, one line each: (its kind, for `data-join`, and its words).
+/// Kinds: `joined` (what was read and found), `csv-header` (the header assumption),
+/// `note` (what differs from the import, or the memory cap), `schema-diff`.
+pub fn summary(
+    joined: &Joined,
+    errors: &[RecordError],
+    schema: &[String],
+    number: impl Fn(u64) -> String,
+) -> Vec<(&'static str, String)> {
+    let rejected = join::wanted(errors).count() as u64;
+    let mut lines = vec![(
+        "joined",
+        format!(
+            "Showing “{}” ({}, {} records): {} of {} rejected records found.",
+            joined.file_name,
+            format_name(joined.format),
+            number(joined.records),
+            number(joined.kept.len() as u64),
+            number(rejected)
+        ),
+    )];
+    if joined.format == Format::Csv {
+        lines.push((
+            "csv-header",
+            "The first row is read as the header (the column names), not as a record: record \
+             0 is the row after it."
+                .to_owned(),
+        ));
+    }
+    lines.extend(joined.notes.iter().map(|n| ("note", n.clone())));
+    let diff = schema_diff(joined, errors, schema);
+    if diff.records > 0 && !(diff.missing.is_empty() && diff.extra.is_empty()) {
+        let list = |items: &[(String, usize)]| {
+            items
+                .iter()
+                .map(|(k, n)| format!("{k} ({})", number(*n as u64)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut text = format!(
+            "Compared with the schema, the {} records rejected for a missing or unknown field",
+            number(diff.records as u64)
+        );
+        if !diff.missing.is_empty() {
+            text.push_str(&format!(" lack {}", list(&diff.missing)));
+            if !diff.extra.is_empty() {
+                text.push_str(" and");
+            }
+        }
+        if !diff.extra.is_empty() {
+            text.push_str(&format!(" have fields not in it: {}", list(&diff.extra)));
+        }
+        text.push('.');
+        lines.push(("schema-diff", text));
+    }
+    lines
+}
+
+/// `JSONL` or `CSV`.
+pub fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Jsonl => "JSONL",
+        Format::Csv => "CSV",
     }
 }

@@ -156,10 +156,10 @@ impl Indexer {
 
     /// Ends the file and returns what was found.
     pub fn finish(mut self) -> Indexed {
-        if let Some(start) = self.start.take() {
-            if start.as_slice() != BOM {
-                self.feed(&start);
-            }
+        if let Some(start) = self.start.take()
+            && start.as_slice() != BOM
+        {
+            self.feed(&start);
         }
         match self.format {
             Format::Jsonl => {

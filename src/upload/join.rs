@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use rustc_hash::FxHashMap;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
@@ -34,10 +33,8 @@ pub struct Joined {
     pub header: Option<Vec<u8>>,
     /// Records in the file.
     pub records: u64,
-    /// The rejected records found in the file, in file order.
+    /// The rejected records found in the file, in file order (so by record number).
     pub kept: Vec<Kept>,
-    /// `record_index` → position in `kept`.
-    by_index: FxHashMap<u64, usize>,
     /// Rejected records not kept because of the memory cap.
     pub over_cap: u64,
     /// One line per thing that differs from what the import says (joined anyway).
@@ -47,7 +44,8 @@ pub struct Joined {
 impl Joined {
     /// The record numbered `index`, if it is in the file and was kept.
     pub fn record(&self, index: u64) -> Option<&Kept> {
-        self.kept.get(*self.by_index.get(&index)?)
+        let at = self.kept.binary_search_by_key(&index, |k| k.index).ok()?;
+        self.kept.get(at)
     }
 }
 
@@ -66,34 +64,34 @@ pub fn join(
     expected: &Expected,
     number: impl Fn(u64) -> String,
 ) -> Result<Joined, String> {
-    if let Some(highest) = wanted(errors).max() {
-        if indexed.records <= highest {
-            return Err(format!(
-                "“{file_name}” has {} record{}, but the import rejected record {} (0-based): it \
+    if let Some(highest) = wanted(errors).max()
+        && indexed.records <= highest
+    {
+        return Err(format!(
+            "“{file_name}” has {} record{}, but the import rejected record {} (0-based): it \
                  cannot be the file that was uploaded. The table is unchanged.",
-                number(indexed.records),
-                if indexed.records == 1 { "" } else { "s" },
-                number(highest),
-            ));
-        }
+            number(indexed.records),
+            if indexed.records == 1 { "" } else { "s" },
+            number(highest),
+        ));
     }
     let mut notes = Vec::new();
-    if let Some(name) = expected.filename.as_deref().filter(|n| !n.is_empty()) {
-        if name != file_name {
-            notes.push(format!(
-                "This file is named “{file_name}”, the uploaded one “{name}”: joined anyway."
-            ));
-        }
+    if let Some(name) = expected.filename.as_deref().filter(|n| !n.is_empty())
+        && name != file_name
+    {
+        notes.push(format!(
+            "This file is named “{file_name}”, the uploaded one “{name}”: joined anyway."
+        ));
     }
-    if let Some(records) = expected.records {
-        if records != indexed.records {
-            notes.push(format!(
-                "This file has {} records; the import read {} (accepted + rejected): joined \
+    if let Some(records) = expected.records
+        && records != indexed.records
+    {
+        notes.push(format!(
+            "This file has {} records; the import read {} (accepted + rejected): joined \
                  anyway, check that the rows match.",
-                number(indexed.records),
-                number(records)
-            ));
-        }
+            number(indexed.records),
+            number(records)
+        ));
     }
     if indexed.over_cap > 0 {
         notes.push(format!(
@@ -107,12 +105,6 @@ pub fn join(
         (Format::Csv, Some(header)) => csv_fields(header),
         _ => Vec::new(),
     };
-    let by_index = indexed
-        .kept
-        .iter()
-        .enumerate()
-        .map(|(i, k)| (k.index, i))
-        .collect();
     Ok(Joined {
         file_name: file_name.to_owned(),
         format: indexed.format,
@@ -120,7 +112,6 @@ pub fn join(
         header: indexed.header,
         records: indexed.records,
         kept: indexed.kept,
-        by_index,
         over_cap: indexed.over_cap,
         notes,
     })

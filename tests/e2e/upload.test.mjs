@@ -88,12 +88,12 @@ describe('the uploaded file beside the rejected records', () => {
     assert.match(await upload.innerText(), /Choose “responses_batch_7\.jsonl” \(the uploaded file\)/);
     assert.match(await upload.innerText(), /read only by this browser: it is never uploaded or sent anywhere/);
     await page.setInputFiles('[data-upload] input[type=file]', JSONL);
-    const joined = page.locator('[data-joined]');
+    const joined = page.locator('[data-join=joined]');
     await joined.waitFor({ timeout: 20000 });
     const wanted = indices(lifecycle.errors);
     assert.equal(await joined.innerText(),
       `Showing “responses_batch_7.jsonl” (JSONL, 24,000 records): ${fmt(wanted.length)} of ${fmt(wanted.length)} rejected records found.`);
-    assert.equal(await page.locator('[data-join-note]').count(), 0, 'same name and record count: no note');
+    assert.equal(await page.locator('[data-join=note]').count(), 0, 'same name and record count: no note');
     assert.deepEqual(await page.locator('table[data-error-table] thead th').allInnerTexts(),
       ['Record (0-based)', 'Line', 'Record in your file', 'Field', 'Reason']);
 
@@ -114,7 +114,7 @@ describe('the uploaded file beside the rejected records', () => {
     assert.equal(await row.locator('[data-record] button').getAttribute('aria-expanded'), 'true');
     const detail = page.locator(`tr[data-detail="${httpsIndex}"]`);
     const record = JSON.parse(jsonlLines[httpsIndex]);
-    assert.deepEqual(await detail.locator('table.pdm-kv tbody th').allInnerTexts(),
+    assert.deepEqual(await detail.locator('table.pdm-kv tbody th').allTextContents(),
       Object.keys(record).map((k) => (k === httpsError.field ? `${k} (the rejected field)` : k)));
     assert.equal(await detail.locator('tr[data-highlight]').count(), 1);
     assert.equal(await detail.locator('tr[data-highlight] td').innerText(), record[httpsError.field]);
@@ -134,7 +134,8 @@ describe('the uploaded file beside the rejected records', () => {
     row = await firstRowFor(page, 'Malformed JSON');
     const rawIndex = Number(await row.locator('td').first().innerText());
     await row.locator('[data-record] button').click();
-    assert.equal(await page.locator(`tr[data-detail="${rawIndex}"] pre[data-highlight]`).innerText(), jsonlLines[rawIndex]);
+    assert.equal(await page.locator(`tr[data-detail="${rawIndex}"] tr[data-highlight] th`).textContent(), 'whole line (could not be parsed) (the rejected field)');
+    assert.equal(await page.locator(`tr[data-detail="${rawIndex}"] tr[data-highlight] td`).innerText(), jsonlLines[rawIndex]);
 
     // The filter searches the records' content too.
     await page.locator('input.pdm-filter').fill(`http://e.org/${httpsIndex}"`);
@@ -149,7 +150,7 @@ describe('the uploaded file beside the rejected records', () => {
   test('export: the rejected lines byte for byte, in file order, and the schema comparison', async () => {
     const { page, problems, requests, close } = await openTable(lifecycleParams());
     await page.setInputFiles('[data-upload] input[type=file]', JSONL);
-    await page.locator('[data-joined]').waitFor({ timeout: 20000 });
+    await page.locator('[data-join=joined]').waitFor({ timeout: 20000 });
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export]').click()]);
     assert.equal(download.suggestedFilename(), 'responses_batch_7.rejected.jsonl');
     const expected = indices(lifecycle.errors).map((i) => `${jsonlLines[i]}\n`).join('');
@@ -165,7 +166,7 @@ describe('the uploaded file beside the rejected records', () => {
       for (const k of keys.filter((k) => !SCHEMA.includes(k))) extra.set(k, (extra.get(k) ?? 0) + 1);
     }
     const list = (m) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${k} (${fmt(n)})`).join(', ');
-    assert.equal(await page.locator('[data-schema-diff]').innerText(),
+    assert.equal(await page.locator('[data-join=schema-diff]').innerText(),
       `Compared with the schema, the ${fmt(about.length)} records rejected for a missing or unknown field lack ${list(missing)} and have fields not in it: ${list(extra)}.`);
     assert.deepEqual(requests, []);
     assert.deepEqual(problems, []);
@@ -181,10 +182,10 @@ describe('the uploaded file beside the rejected records', () => {
       return dt;
     }, bytes);
     await page.dispatchEvent('[data-upload] .pdm-drop', 'drop', { dataTransfer });
-    await page.locator('[data-joined]').waitFor({ timeout: 20000 });
+    await page.locator('[data-join=joined]').waitFor({ timeout: 20000 });
     const wanted = indices(busy.errors);
-    assert.match(await page.locator('[data-joined]').innerText(), new RegExp(`\\(CSV, 2,000 records\\): ${wanted.length} of ${wanted.length}`));
-    assert.match(await page.locator('[data-csv-header]').innerText(), /first row is read as the header/);
+    assert.match(await page.locator('[data-join=joined]').innerText(), new RegExp(`\\(CSV, 2,000 records\\): ${wanted.length} of ${wanted.length}`));
+    assert.match(await page.locator('[data-join=csv-header]').innerText(), /first row is read as the header/);
 
     // Editor lines: where each row starts, counting the line breaks inside quotes.
     const starts = [];
@@ -211,9 +212,9 @@ describe('the uploaded file beside the rejected records', () => {
     const index = Number(await row.locator('td').first().innerText());
     const field = busy.errors.find((x) => x.record_index === index).field;
     await row.locator('[data-record] button').click();
-    const keys = await page.locator(`tr[data-detail="${index}"] table.pdm-kv tbody th`).allInnerTexts();
+    const keys = await page.locator(`tr[data-detail="${index}"] table.pdm-kv tbody th`).allTextContents();
     assert.deepEqual(keys.map((k) => k.replace(' (the rejected field)', '')), SCHEMA);
-    assert.equal(await page.locator(`tr[data-detail="${index}"] tr[data-highlight] th`).innerText(), `${field} (the rejected field)`);
+    assert.equal(await page.locator(`tr[data-detail="${index}"] tr[data-highlight] th`).textContent(), `${field} (the rejected field)`);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export]').click()]);
     assert.equal(download.suggestedFilename(), 'evening.rejected.csv');
@@ -232,14 +233,14 @@ describe('the uploaded file beside the rejected records', () => {
     const highest = Math.max(...indices(lifecycle.errors));
     assert.equal(await alert.innerText(),
       `“evening.csv” has 2,000 records, but the import rejected record ${fmt(highest)} (0-based): it cannot be the file that was uploaded. The table is unchanged.`);
-    assert.equal(await page.locator('[data-joined]').count(), 0);
+    assert.equal(await page.locator('[data-join=joined]').count(), 0);
     assert.equal(await page.locator('table[data-error-table] thead th').count(), 3);
     assert.equal(await page.locator('table[data-error-table] tbody tr').count(), 50);
 
     const buffer = Buffer.concat([readFileSync(JSONL), Buffer.from('{"prompt":"one more"}\n')]);
     await page.setInputFiles('[data-upload] input[type=file]', { name: 'renamed.jsonl', mimeType: 'application/jsonl', buffer });
-    await page.locator('[data-joined]').waitFor({ timeout: 20000 });
-    assert.deepEqual(await page.locator('[data-join-note]').allInnerTexts(), [
+    await page.locator('[data-join=joined]').waitFor({ timeout: 20000 });
+    assert.deepEqual(await page.locator('[data-join=note]').allInnerTexts(), [
       'This file is named “renamed.jsonl”, the uploaded one “responses_batch_7.jsonl”: joined anyway.',
       'This file has 24,001 records; the import read 24,000 (accepted + rejected): joined anyway, check that the rows match.',
     ]);
@@ -259,7 +260,7 @@ describe('the uploaded file beside the rejected records', () => {
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.locator('[data-join-state=cancelled]').waitFor();
     await page.waitForTimeout(3000);
-    assert.equal(await page.locator('[data-joined]').count(), 0, 'nothing joined after Cancel');
+    assert.equal(await page.locator('[data-join=joined]').count(), 0, 'nothing joined after Cancel');
     assert.equal(await page.locator('[data-join-state=reading]').count(), 0);
     assert.equal(await page.locator('table[data-error-table] thead th').count(), 3);
     assert.deepEqual(requests, []);
@@ -274,7 +275,7 @@ describe('accessibility with a file open (axe: wcag2a, wcag2aa, wcag21a, wcag21a
     test(`joined and one row expanded, ${theme}: no violations`, async () => {
       const { page, problems, close } = await openTable(lifecycleParams({ theme }), { colorScheme: theme });
       await page.setInputFiles('[data-upload] input[type=file]', JSONL);
-      await page.locator('[data-joined]').waitFor({ timeout: 20000 });
+      await page.locator('[data-join=joined]').waitFor({ timeout: 20000 });
       const row = await firstRowFor(page, 'URL must use https');
       await row.locator('[data-record] button').click();
       await page.locator('tr[data-highlight]').waitFor();
