@@ -3,7 +3,7 @@
 // joined by the widget (the built demo, dist/) and read by a plain-JS line scanner (the
 // same file, the same chunks via Blob.slice, `indexOf` for line ends, the wanted lines
 // copied). Also: the longest main-thread task during the join (PerformanceObserver
-// `longtask`) and how much the wasm memory grew.
+// `longtask`) and how much the wasm memory grew (each round in a fresh page).
 // Usage: node bench/upload.mjs OUT.json  (needs `trunk build --release` and the proxy)
 // Env: BENCH_UPLOAD_MB (default 100), BENCH_UPLOAD_ROUNDS (default 3), BENCH_UPLOAD_ADDR.
 import { cpSync, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -158,29 +158,33 @@ async function main() {
   const results = { chromium: browser.version(), chunk_bytes: CHUNK, rounds: ROUNDS, rejected: REJECTED };
   try {
     for (const [kind, f] of Object.entries(files)) {
-      const page = await browser.newPage();
-      await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; }));
-      await page.goto(`http://${ADDR}/?dataset_id=${DEMO.V4_MAIN}&import_id=${f.id}&poll_interval=600000`);
-      await page.locator('table[data-error-table]').waitFor({ timeout: 30000 });
-      await page.evaluate(() => {
-        const input = document.createElement('input');
-        input.type = 'file';
-        input.id = 'bench-plain';
-        input.hidden = true;
-        document.body.append(input);
-      });
-      await page.setInputFiles('#bench-plain', f.path);
-      const wasmBefore = await page.evaluate(() => window.__wasm.memory.buffer.byteLength);
-      // CSV: the plain scanner keeps lines, not records; it is given the same count of
-      // wanted line numbers, spread alike, so it copies as many lines as the widget keeps.
+      // A fresh page per round: each join is the page's first (its wasm memory growth is
+      // that of one join), and the plain scanner runs in the same page just before.
       const plain = [];
       const widget = [];
       for (let r = 0; r < ROUNDS; r++) {
+        const page = await browser.newPage();
+        await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.__wasm = e.detail.wasm; }));
+        await page.goto(`http://${ADDR}/?dataset_id=${DEMO.V4_MAIN}&import_id=${f.id}&poll_interval=600000`);
+        await page.locator('table[data-error-table]').waitFor({ timeout: 30000 });
+        await page.evaluate(() => {
+          const input = document.createElement('input');
+          input.type = 'file';
+          input.id = 'bench-plain';
+          input.hidden = true;
+          document.body.append(input);
+        });
+        await page.setInputFiles('#bench-plain', f.path);
+        const wasmBefore = await page.evaluate(() => window.__wasm.memory.buffer.byteLength);
+        // CSV: the plain scanner keeps lines, not records; it is given the same wanted
+        // numbers, so it copies as many lines as the widget keeps records.
         plain.push(await plainScan(page, '#bench-plain', f.wanted));
-        widget.push(await widgetJoin(page, f.path));
-        log(kind, `round ${r + 1}: plain ${plain.at(-1).ms.toFixed(0)} ms, widget ${widget.at(-1).ms.toFixed(0)} ms, longest task ${widget.at(-1).longest_task_ms} ms`);
+        const w = await widgetJoin(page, f.path);
+        w.wasm_growth = w.wasm_bytes - wasmBefore;
+        widget.push(w);
+        log(kind, `round ${r + 1}: plain ${plain.at(-1).ms.toFixed(0)} ms, widget ${w.ms.toFixed(0)} ms, longest task ${w.longest_task_ms} ms, wasm growth ${w.wasm_growth} B`);
+        await page.close();
       }
-      const w = widget.at(-1);
       results[kind] = {
         bytes: f.bytes,
         records: f.records,
@@ -189,12 +193,12 @@ async function main() {
         ratio: median(widget.map((x) => x.ms)) / median(plain.map((x) => x.ms)),
         longest_task_ms: Math.max(...widget.map((x) => x.longest_task_ms)),
         long_tasks: Math.max(...widget.map((x) => x.long_tasks)),
-        wasm_growth_bytes: Math.max(...widget.map((x) => x.wasm_bytes)) - wasmBefore,
+        wasm_growth_bytes: Math.max(...widget.map((x) => x.wasm_growth)),
         plain_lines: plain[0].lines,
-        joined: w.joined,
+        plain_kept: plain[0].kept,
+        joined: widget[0].joined,
       };
       log(kind, JSON.stringify(results[kind]));
-      await page.close();
     }
   } finally {
     await browser.close();

@@ -147,7 +147,7 @@ pub fn fields(joined: &Joined, kept: &Kept) -> Fields {
                 pairs
                     .into_iter()
                     .map(|(k, v)| {
-                        let text = serde_json::from_str::<String>(v.get())
+                        let text = serde_json::from_slice::<String>(v.get().as_bytes())
                             .unwrap_or_else(|_| v.get().to_owned());
                         (k, text)
                     })
