@@ -27,8 +27,10 @@ fuzz_target!(|data: &[u8]| {
     }
     assert_eq!(parts.finish(), whole);
     assert_eq!(whole.bytes, file.len() as u64);
+    // Lines count `\n`: a lone `\r` ends a CSV record but not a line, so two records may
+    // share one.
     for pair in whole.kept.windows(2) {
-        assert!(pair[0].index < pair[1].index && pair[0].line < pair[1].line);
+        assert!(pair[0].index < pair[1].index && pair[0].line <= pair[1].line);
     }
     assert!(whole.kept.iter().all(|k| k.index < whole.records && wanted.contains(&k.index)));
 

@@ -10,7 +10,9 @@
 //!
 //! A UTF-8 byte-order mark at the start of the file is skipped. Record numbers are
 //! 0-based (the API's `record_index`); line numbers are 1-based physical lines, as an
-//! editor shows them (a CSV record with quoted line breaks spans several).
+//! editor shows them (a CSV record with quoted line breaks spans several). Lines are
+//! counted by `\n` (so `\r\n` is one line end); a lone `\r`, the line end of old Mac
+//! files, ends a CSV record but not a line.
 
 use csv_core::{ReadRecordResult, Reader};
 
