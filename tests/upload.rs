@@ -389,5 +389,8 @@ fn csv_lone_carriage_returns_end_records_but_not_lines() {
     // Old Mac line ends: csv-core ends a record at a lone `\r`; lines count `\n` only.
     let got = index_all_ways(Format::Csv, b"h\rx\ry\nz", &[0, 1, 2]);
     assert_eq!(got.header.as_deref(), Some(&b"h"[..]));
-    assert_eq!(got.kept, vec![kept(0, 1, "x"), kept(1, 1, "y"), kept(2, 2, "z")]);
+    assert_eq!(
+        got.kept,
+        vec![kept(0, 1, "x"), kept(1, 1, "y"), kept(2, 2, "z")]
+    );
 }
