@@ -1,5 +1,6 @@
 // Writes BENCHMARKS.md from the JSON results of bench/size.mjs, bench/bench.mjs,
-// bench/bytes.mjs, bench/proxy.mjs, bench/viewers.mjs and bench/connections.mjs, with the machine, the versions and a verdict per goal.
+// bench/bytes.mjs, bench/proxy.mjs, bench/viewers.mjs, bench/connections.mjs and bench/upload.mjs, with
+// the machine, the versions and a verdict per goal.
 // Usage: node bench/report.mjs RESULTS_DIR OUT.md
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,13 @@ try {
 let connections = null;
 try {
   connections = load('connections.json');
+} catch {
+  // Reported as not measured.
+}
+// bench/upload.mjs (issue #16): joining the uploaded file with the rejected records.
+let upload = null;
+try {
+  upload = load('upload.json');
 } catch {
   // Reported as not measured.
 }
@@ -337,6 +345,35 @@ if (connections) {
     'Reproduce: `scripts/bench` (section "Connections"; `bench/connections.mjs`).', '');
 } else {
   p('Not measured in this run (no `connections.json`).', '');
+}
+
+// 9. Opening the uploaded file
+p('## 9. Opening the uploaded file', '');
+if (upload) {
+  const kinds = [['jsonl', 'JSONL'], ['csv', 'CSV (every 5th record with a quoted line break)']].filter(([k]) => upload[k]);
+  p('`bench/upload.mjs`: the built demo joins a generated file with an import of',
+    `${int(upload.rejected)} rejected records (\`setInputFiles\`, timed from the input's \`change\` to the joined summary`,
+    'on screen). Beside it, in the same page, a plain-JS line scanner reads the same file the same way',
+    `(\`Blob.slice\` chunks of ${int(upload.chunk_bytes / 1048576)} MiB, \`arrayBuffer()\`, \`indexOf\` for line ends, the wanted lines`,
+    `copied). Medians of ${upload.rounds} rounds; long tasks from \`PerformanceObserver\` (\`longtask\`); wasm memory`,
+    'growth from before the first join to the largest after any.', '',
+    '| file | size | records | plain JS ms | widget ms | widget / plain | longest task | wasm growth |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const [k, name] of kinds) {
+    const u = upload[k];
+    p(`| ${name} | ${mib(u.bytes)} | ${int(u.records)} | ${ms(u.plain_ms)} | ${ms(u.widget_ms)} | ${x(u.ratio)} | ${ms(u.longest_task_ms)} ms | ${mib(u.wasm_growth_bytes)} |`);
+  }
+  p('');
+  for (const [k, name] of kinds) {
+    const u = upload[k];
+    const n = name.split(' ')[0];
+    p(`${n}: ≤ 1.5× the plain scanner: ${goal(`Upload join (${n}) ≤ 1.5× a plain-JS line scanner`, u.ratio <= 1.5, x(u.ratio))};`,
+      `no task over 50 ms: ${goal(`Upload join (${n}): no task > 50 ms`, u.longest_task_ms <= 50, `${ms(u.longest_task_ms)} ms`)};`,
+      `wasm growth ≤ 32 MB: ${goal(`Upload join (${n}): wasm growth ≤ 32 MB`, u.wasm_growth_bytes <= 32e6, mib(u.wasm_growth_bytes))}.`);
+  }
+  p('', 'Reproduce: `scripts/bench` (section "Upload"; `bench/upload.mjs`).', '');
+} else {
+  p('Not measured in this run (no `upload.json`).', '');
 }
 
 p('## Goals at a glance', '', '| goal | figure | verdict |', '|---|---:|---|', ...goals, '');

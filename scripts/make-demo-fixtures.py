@@ -4,6 +4,10 @@
 Reads only the repository: the two Prolific reference examples are copied verbatim from
 fixtures/reference (the "Response" examples of Prolific's get-dataset and
 get-import-status reference pages, taken as they are).
+Also writes DIR/uploads/: the files those imports were "uploaded" from, with every
+rejected record really showing its error (a missing field is absent, a malformed line is
+not JSON, ...), for joining in the widget (scripts/demo prints their paths; the tests open
+them). Over-long values are abbreviated to keep the fixtures small.
 Run: scripts/make-demo-fixtures.py [OUTPUT_DIR]   (default: fixtures/demo; scripts/test
 writes to a temporary folder and checks that it matches the committed fixtures)
 """
@@ -13,7 +17,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = (Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "fixtures" / "demo") / "datasets"
+BASE = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "fixtures" / "demo"
+OUT = BASE / "datasets"
+UPLOADS = BASE / "uploads"
 REFERENCE = ROOT / "fixtures" / "reference"
 
 V4_MAIN = "3fa85f64-5717-4562-b3fc-2c963f66afa6"   # dataset of the reference import example
@@ -490,6 +496,85 @@ def error_bodies():
         write(f"{id_}.json", {"description": f"HTTP {status}: {what}", "steps": [dict(status=status, **step)]})
 
 
+def upload_values(i, urls=True):
+    return {"prompt": f"Q{i}", "response_a": f"A{i}", "response_b": f"B{i}",
+            "image": f"https://e.org/{i}.png", "clip": f"https://e.org/{i}.mp3", "video": f"https://e.org/{i}.mp4",
+            "annotator_note": "", "group": f"g{i % 40}"}
+
+
+def broken(rec, error, i):
+    """Makes the record show `error` (a field error; whole-record errors are handled apart)."""
+    field, reason = error["field"], error["reason"]
+    if field is None:
+        rec["extra"] = "?"
+    elif reason == "Required field is missing":
+        del rec[field]
+    elif reason and reason.startswith("Text field exceeds"):
+        rec[field] = "Lorem ipsum dolor sit amet. " * 12 + "(abbreviated: the uploaded value had over 10,000 characters)"
+    elif reason == "Value must be a string":
+        rec[field] = 42
+    elif reason == "Not a valid URL":
+        rec[field] = "not a url"
+    elif reason == "URL must use https":
+        rec[field] = f"http://e.org/{i}"
+    elif reason == "Value must be a string or an integer":
+        rec[field] = [1, 2]
+    else:
+        rec[field] = None
+    return rec
+
+
+def uploads():
+    """The upload files of the V4 partial import (JSONL) and of the busy dataset's partial
+    import (CSV, with quoted commas and line breaks, so its lines and records differ)."""
+    body = json.loads((OUT / V4_MAIN / "imports" / f"{LIFECYCLE}.json").read_text())["steps"][-1]["body"]
+    by_index = {e["record_index"]: e for e in body["errors"] if e["record_index"] is not None}
+    lines = []
+    for i in range(body["accepted_count"] + body["rejected_count"]):
+        e = by_index.get(i)
+        rec = upload_values(i)
+        if e and e["field"] == "_raw":
+            if e["reason"] == "Invalid UTF-8 sequence":
+                lines.append(b'{"prompt":"Q' + str(i).encode() + b'\xff\xfe","response_a":"A"}')
+            elif e["reason"] == "Unexpected end of line":
+                lines.append(json.dumps(rec, separators=(",", ":")).encode()[:40])
+            else:
+                lines.append(f"{{prompt: 'Q{i}', response_a: 'A{i}'}}".encode())
+            continue
+        if e:
+            broken(rec, e, i)
+        lines.append(json.dumps(rec, separators=(",", ":"), ensure_ascii=False).encode())
+    UPLOADS.mkdir(parents=True, exist_ok=True)
+    (UPLOADS / body["filename"]).write_bytes(b"\n".join(lines) + b"\n")
+
+    busy = json.loads((OUT / f"{V4_BUSY}.json").read_text())["steps"][-1]["body"]["imports"][1]
+    by_index = {e["record_index"]: e for e in busy["errors"] if e["record_index"] is not None}
+    rows = [",".join(FIELDS).encode()]
+    for i in range(busy["accepted_count"] + busy["rejected_count"]):
+        e = by_index.get(i)
+        rec = upload_values(i)
+        if i % 7 == 3:
+            rec["prompt"] = f"Q{i}, in two parts:\n\"first\", then second"
+        if e and e["field"] == "_raw":
+            if e["reason"] == "Invalid UTF-8 sequence":
+                rows.append(b"Q" + str(i).encode() + b"\xff,A,B,,,,,g1")
+            elif e["reason"] == "Unexpected end of line":
+                rows.append(f"Q{i},A{i}".encode())
+            else:
+                rows.append(f"Q{i},A{i},B{i},,,,,g1,surplus,cells".encode())
+            continue
+        if e:
+            broken(rec, e, i)
+            rec.pop("extra", None)
+        cells = []
+        for f in FIELDS:
+            v = rec.get(f, "")
+            v = "" if v is None else json.dumps(v) if not isinstance(v, str) else v
+            cells.append('"' + v.replace('"', '""') + '"' if any(c in v for c in ',"\n\r') else v)
+        rows.append(",".join(cells).encode())
+    (UPLOADS / busy["filename"]).write_bytes(b"\r\n".join(rows) + b"\r\n")
+
+
 if __name__ == "__main__":
     main()
     walkthrough()
@@ -499,3 +584,4 @@ if __name__ == "__main__":
     cli_catalogue()
     error_bodies()
     catalogue()
+    uploads()

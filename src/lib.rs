@@ -7,6 +7,7 @@
 //!
 //! ```text
 //! config → api → live → ui
+//!           api → upload → ui
 //! ```
 //!
 //! - [`config`]: [`config::RawConfig`] (what a query string, the element's attributes or
@@ -31,16 +32,23 @@
 //!   standalone page, `ui/page.rs`: the front door without a `dataset_id`, else the
 //!   monitor; its URL, tab and `localStorage`), both starting from a `RawConfig`. Uses
 //!   `config`, `api` and `live`.
+//! - [`upload`]: the uploaded file, opened in the browser beside the rejected records:
+//!   the streaming record indexer (JSONL with `memchr`, CSV with `csv-core`), the join
+//!   with the import's errors and its checks, each record's fields, and the export in the
+//!   file's own format with a comparison against the schema (plain Rust). Uses `api`
+//!   (the error type); `ui` uses it (`ui::upload_panel` reads the file with the File API,
+//!   in chunks, and `ui::record_table` shows the records).
 //! - `panic_notice` (on `wasm32`) shows a notice in every widget if the code panics;
 //!   it uses nothing of the crate.
 //!
-//! Everything but the client, the driver and the components is compiled and tested
-//! natively (`tests/*.rs`); those three are tested in headless Chromium.
+//! Everything but the client, the driver, the file reader and the components is compiled
+//! and tested natively (`tests/*.rs`); those are tested in headless Chromium.
 
 pub mod api;
 pub mod config;
 pub mod live;
 pub mod ui;
+pub mod upload;
 
 #[cfg(target_arch = "wasm32")]
 pub mod panic_notice;

@@ -119,6 +119,14 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
             })
         })
     });
+    provide_context(super::SchemaKeys(Memo::new(move |_| {
+        section.with(|s| match s {
+            Some(Section::V4(Some(schema))) => {
+                schema.fields.iter().map(|f| f.key.clone()).collect()
+            }
+            _ => Vec::new(),
+        })
+    })));
     let imports = Memo::new(move |_| {
         dataset.with(|d| d.as_ref().map(|d| d.imports().to_vec()).unwrap_or_default())
     });

@@ -13,6 +13,7 @@ use super::present::{
 use super::record_table::RecordTable;
 use super::time::Timestamp;
 use crate::api::{ImportJob, ImportStatus};
+use crate::upload::join::Expected;
 
 /// Details of `job`, which belongs to `dataset_id`.
 #[component]
@@ -31,6 +32,13 @@ pub fn ImportDetails(mut job: ImportJob, dataset_id: String) -> impl IntoView {
     let reason = job.reason.clone();
     let show_table = !errors.is_empty();
     let unreadable = unreadable_line(&job.unreadable);
+    let expected = Expected {
+        filename: job.filename.clone(),
+        records: job
+            .accepted_count
+            .zip(job.rejected_count)
+            .map(|(a, r)| a.saturating_add(r)),
+    };
     view! {
         <section class="pdm-import" data-import-id=job.import_id.clone() aria-label="Import details">
             <h3>
@@ -53,7 +61,7 @@ pub fn ImportDetails(mut job: ImportJob, dataset_id: String) -> impl IntoView {
             {truncated.map(|note| view! { <p class="pdm-note" data-partial-view="">{note}</p> })}
             {unreadable.map(|line| view! { <p class="pdm-note" data-unreadable="">{line}</p> })}
             {show_table.then(|| view! {
-                <RecordTable errors=errors.clone() dataset_id=dataset_id.clone() import_id=job.import_id.clone()/>
+                <RecordTable errors=errors.clone() dataset_id=dataset_id.clone() import_id=job.import_id.clone() expected=expected.clone()/>
             })}
         </section>
     }

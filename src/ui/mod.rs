@@ -44,6 +44,8 @@ mod record_table;
 #[cfg(target_arch = "wasm32")]
 mod time;
 #[cfg(target_arch = "wasm32")]
+mod upload_panel;
+#[cfg(target_arch = "wasm32")]
 mod v3_section;
 #[cfg(target_arch = "wasm32")]
 mod v4_section;
@@ -62,6 +64,8 @@ pub use import_details::ImportDetails;
 pub use page::start_demo;
 #[cfg(target_arch = "wasm32")]
 pub use record_table::RecordTable;
+#[cfg(target_arch = "wasm32")]
+pub use upload_panel::SchemaKeys;
 #[cfg(target_arch = "wasm32")]
 pub use v3_section::V3Section;
 #[cfg(target_arch = "wasm32")]

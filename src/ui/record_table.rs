@@ -1,5 +1,7 @@
-//! The rejected-records table: chips, text filter, sorting, pages and CSV download.
-//! Only one page of rows is ever in the DOM.
+//! The rejected-records table: chips, text filter, sorting, pages and CSV download,
+//! and, once the uploaded file is opened (`upload_panel`), each record beside its error:
+//! its line, a preview, and a row that expands to its fields. Only one page of rows is
+//! ever in the DOM.
 
 use std::sync::Arc;
 
@@ -10,7 +12,9 @@ use super::page::PageContext;
 use super::records::{
     self, Chip, PAGE_SIZE, RecordQuery, SearchIndex, SortKey, field_label, reason_label,
 };
+use super::upload_panel::UploadPanel;
 use crate::api::RecordError;
+use crate::upload::join::{self, Expected, Fields, Joined};
 
 /// How many chips of each kind are offered.
 const CHIPS: usize = 8;
@@ -21,8 +25,34 @@ pub fn RecordTable(
     errors: Arc<[RecordError]>,
     dataset_id: String,
     import_id: String,
+    /// What the import says about its file (for checking an opened file).
+    #[prop(optional)]
+    expected: Expected,
 ) -> impl IntoView {
-    let index = Arc::new(SearchIndex::default());
+    let joined = RwSignal::new(None::<Arc<Joined>>);
+    let expanded = RwSignal::new(Vec::<usize>::new());
+    // A new search index whenever a file is joined: it then searches the records too.
+    let index = {
+        let errors = Arc::clone(&errors);
+        Memo::new(move |_| {
+            ByPtr(Arc::new(joined.with(|j| {
+                match j {
+                    None => SearchIndex::default(),
+                    Some(j) => SearchIndex::with_extra(
+                        errors
+                            .iter()
+                            .map(|e| {
+                                e.record_index
+                                    .and_then(|i| j.record(i))
+                                    .map(|k| join::text(&k.bytes))
+                                    .unwrap_or_default()
+                            })
+                            .collect(),
+                    ),
+                }
+            })))
+        })
+    };
     let query = RwSignal::new(RecordQuery::default());
     let page = RwSignal::new(0usize);
     // On the standalone page the URL holds the filter, sort and page.
@@ -31,7 +61,7 @@ pub fn RecordTable(
     }
     let rows = {
         let errors = Arc::clone(&errors);
-        Memo::new(move |_| query.with(|q| records::select(&errors, &index, q)))
+        Memo::new(move |_| index.with(|idx| query.with(|q| records::select(&errors, &idx.0, q))))
     };
     let page_count = move || rows.with(|r| records::page_count(r.len()));
     let by_field = records::counts(&errors, field_label, CHIPS);
@@ -97,12 +127,58 @@ pub fn RecordTable(
     let visible = {
         let errors = Arc::clone(&errors);
         move || {
+            let file = joined.get();
             rows.with(|r| {
                 records::page(r, page.get())
                     .iter()
-                    .filter_map(|&i| errors.get(i).map(|e| (i, e.clone())))
+                    .filter_map(|&i| errors.get(i).map(|e| (i, e.clone(), file.clone())))
                     .collect::<Vec<_>>()
             })
+        }
+    };
+    let row = move |(i, e, file): (usize, RecordError, Option<Arc<Joined>>)| {
+        let open = move || expanded.with(|x| x.contains(&i));
+        let toggle = move |_| {
+            expanded.update(|x| match x.iter().position(|&r| r == i) {
+                Some(p) => {
+                    x.remove(p);
+                }
+                None => x.push(i),
+            })
+        };
+        let kept = file.as_ref().and_then(|f| {
+            e.record_index
+                .and_then(|n| f.record(n))
+                .map(|k| (Arc::clone(f), k.clone()))
+        });
+        let cells = file.is_some().then(|| {
+            let line = kept.as_ref().map_or_else(|| "—".to_owned(), |(_, k)| number(k.line));
+            let preview = kept.as_ref().map(|(_, k)| preview(&k.bytes));
+            let absent = kept.is_none().then_some("not in the file");
+            view! {
+                <td class="pdm-num" data-line="">{line}</td>
+                <td data-record="">
+                    {preview.map(|p| view! {
+                        <button type="button" class="pdm-link pdm-rec" aria-expanded=move || open().to_string() on:click=toggle>
+                            {p}
+                        </button>
+                    })}
+                    {absent}
+                </td>
+            }
+        });
+        let detail = kept.map(|(f, k)| {
+            let e = e.clone();
+            move || open().then(|| record_detail(&f, &k, &e))
+        });
+        view! {
+            <tr data-row=i.to_string()>
+                <td class="pdm-num">{e.record_index.map(|n| n.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
+                {cells}
+                <td class:pdm-raw=e.is_whole_record()>{field_label(&e).to_owned()}</td>
+                <td>{reason_label(&e).to_owned()}</td>
+            </tr>
+            {detail}
         }
     };
     let status_line = move || {
@@ -126,6 +202,7 @@ pub fn RecordTable(
     view! {
         <div class="pdm-records">
             <h4>"Rejected records"</h4>
+            <UploadPanel errors=Arc::clone(&errors) expected=expected joined=joined/>
             <div class="pdm-chips" role="group" aria-label="Filter by field">
                 <span class="pdm-chips-label">"By field:"</span>
                 {by_field.into_iter().map(|(f, n)| chip_button(Chip::Field(f.clone()), f, n)).collect_view()}
@@ -137,7 +214,8 @@ pub fn RecordTable(
             <div class="pdm-toolbar">
                 <label>
                     "Filter "
-                    <input type="search" class="pdm-filter" placeholder="index, field or reason"
+                    <input type="search" class="pdm-filter"
+                        placeholder=move || if joined.with(Option::is_some) { "index, field, reason or record" } else { "index, field or reason" }
                         prop:value=move || query.with(|q| q.text.clone())
                         on:input=move |ev| {
                             let text = event_target_value(&ev);
@@ -152,7 +230,7 @@ pub fn RecordTable(
             <div class="pdm-scroll">
                 <table class="pdm-table" part="error-table" data-error-table="">
                     <caption>
-                        "Rejected records. Record numbers are 0-based, as the API sends them (0 is the first record in the file)."
+                        "Rejected records. Record numbers are 0-based, as the API sends them (0 is the first record in the file); lines are 1-based, as an editor shows them."
                     </caption>
                     <thead>
                         <tr>
@@ -161,6 +239,10 @@ pub fn RecordTable(
                                     "Record (0-based)"
                                 </button>
                             </th>
+                            {move || joined.with(Option::is_some).then(|| view! {
+                                <th scope="col" class="pdm-num">"Line"</th>
+                                <th scope="col">"Record in your file"</th>
+                            })}
                             <th scope="col" aria-sort=move || aria_sort(SortKey::Field)>
                                 <button type="button" class="pdm-sort" on:click=move |_| sort_by(SortKey::Field)>
                                     "Field"
@@ -170,13 +252,7 @@ pub fn RecordTable(
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=visible key=|(i, _)| *i let:row>
-                            <tr data-row=row.0.to_string()>
-                                <td class="pdm-num">{row.1.record_index.map(|n| n.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
-                                <td class:pdm-raw=row.1.is_whole_record()>{field_label(&row.1).to_owned()}</td>
-                                <td>{reason_label(&row.1).to_owned()}</td>
-                            </tr>
-                        </For>
+                        <For each=visible key=|(i, _, f)| (*i, f.as_ref().map(|f| Arc::as_ptr(f) as usize)) children=row/>
                     </tbody>
                 </table>
             </div>
@@ -188,5 +264,76 @@ pub fn RecordTable(
                     on:click={move |_| page.update(|p| *p = (*p + 1).min(page_count() - 1))}>"Next"</button>
             </nav>
         </div>
+    }
+}
+
+/// Compares by pointer: a new value is a change, without comparing the contents.
+#[derive(Debug, Clone)]
+struct ByPtr<T>(Arc<T>);
+
+impl<T> PartialEq for ByPtr<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The start of a record, on one line.
+fn preview(bytes: &[u8]) -> String {
+    let text = join::text(&bytes[..bytes.len().min(240)]);
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(60)
+        .collect();
+    if out.len() < text.len() || bytes.len() > 240 {
+        out.push('…');
+    }
+    out
+}
+
+/// The expanded row: the record's fields (the error's field highlighted) or its raw
+/// text, and what the record shows about its error.
+fn record_detail(
+    file: &Joined,
+    kept: &crate::upload::Kept,
+    error: &RecordError,
+) -> impl IntoView + use<> {
+    let fields = join::fields(file, kept);
+    let finding = join::finding(error, &fields);
+    let field = error.field.clone().unwrap_or_default();
+    let caption = format!(
+        "Record {} (line {}) of {}",
+        kept.index,
+        number(kept.line),
+        file.file_name
+    );
+    // One shape: a line that could not be read is one highlighted row of raw text.
+    let rows = match fields {
+        Fields::Pairs(pairs) => pairs
+            .into_iter()
+            .map(|(k, v)| {
+                let hit = k == field;
+                (k, v, hit)
+            })
+            .collect(),
+        Fields::Raw(text) => vec![("whole line (could not be parsed)".to_owned(), text, true)],
+    };
+    view! {
+        <tr class="pdm-detail" data-detail=kept.index.to_string()>
+            <td colspan="5">
+                {finding.map(|f| view! { <p class="pdm-finding" data-finding="">{f}</p> })}
+                <table class="pdm-kv">
+                    <caption>{caption}</caption>
+                    <tbody>
+                        {rows.into_iter().map(|(k, v, hit)| view! {
+                            <tr class:pdm-hl=hit data-highlight=hit.then_some("")>
+                                <th scope="row">{k}{hit.then_some(view! { <span class="pdm-visually-hidden">" (the rejected field)"</span> })}</th>
+                                <td>{v}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </td>
+        </tr>
     }
 }

@@ -2,6 +2,7 @@
 //! by summary chip, sorting, paging, the chip counts, and the CSV export.
 
 use crate::api::{RAW_RECORD_FIELD, RecordError};
+use crate::upload::export::push_cell;
 
 /// Rows per page: the most rows ever in the DOM, whatever the number of errors.
 pub const PAGE_SIZE: usize = 50;
@@ -57,18 +58,34 @@ pub struct RecordQuery {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchIndex {
     haystacks: std::sync::OnceLock<Vec<String>>,
+    /// More text per row (the record itself, once a file is joined), in row order.
+    extra: Vec<String>,
 }
 
 impl SearchIndex {
+    /// An index that also searches `extra[i]` for row `i` (e.g. the record's content).
+    pub fn with_extra(extra: Vec<String>) -> SearchIndex {
+        SearchIndex {
+            haystacks: Default::default(),
+            extra,
+        }
+    }
+
     /// The search text of every row of `errors` (always the same list for one index).
     fn haystacks(&self, errors: &[RecordError]) -> &[String] {
         self.haystacks.get_or_init(|| {
             errors
                 .iter()
-                .map(|e| {
+                .enumerate()
+                .map(|(i, e)| {
                     let index = e.record_index.map(|i| i.to_string()).unwrap_or_default();
-                    format!("{index}\u{1f}{}\u{1f}{}", field_label(e), reason_label(e))
-                        .to_lowercase()
+                    let extra = self.extra.get(i).map_or("", String::as_str);
+                    format!(
+                        "{index}\u{1f}{}\u{1f}{}\u{1f}{extra}",
+                        field_label(e),
+                        reason_label(e)
+                    )
+                    .to_lowercase()
                 })
                 .collect()
         })
@@ -125,14 +142,7 @@ pub fn counts<'a>(
     label: impl Fn(&'a RecordError) -> &'a str,
     limit: usize,
 ) -> Vec<(String, usize)> {
-    // FxHash: SipHash made counting 10,000 labels a visible part of rendering (bench/);
-    // the labels come from the API, not from an attacker who could choose collisions.
-    let mut map: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
-    for e in errors {
-        *map.entry(label(e)).or_default() += 1;
-    }
-    let mut out: Vec<(String, usize)> = map.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut out = crate::upload::export::tally(&mut errors.iter().map(label));
     out.truncate(limit);
     out
 }
@@ -166,23 +176,6 @@ pub fn csv(errors: &[RecordError], rows: &[usize]) -> String {
         out.push_str("\r\n");
     }
     out
-}
-
-fn push_cell(out: &mut String, value: &str) {
-    let neutralised;
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        neutralised = format!("'{value}");
-        neutralised.as_str()
-    } else {
-        value
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&value.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(value);
-    }
 }
 
 /// A file name for the CSV: `rejected-records-{dataset}-{import}.csv`, safe characters only.

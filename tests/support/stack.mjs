@@ -21,6 +21,8 @@ export const PORTS = {
   /** tests/e2e/researcher: the front door, notifications and shared URLs (demo; examples). */
   e2eResearcher: process.env.E2E_RESEARCHER_ADDR ?? '127.0.0.1:18991',
   e2eResearcherEmbed: process.env.E2E_RESEARCHER_EMBED_ADDR ?? '127.0.0.1:18992',
+  /** tests/e2e/upload: the demo, for opening the uploaded file beside the rejected records. */
+  e2eUpload: process.env.E2E_UPLOAD_ADDR ?? '127.0.0.1:18943',
   /** tests/e2e/package: the installed npm package, served by the static proxy's mock. */
   e2ePackage: process.env.E2E_PACKAGE_ADDR ?? '127.0.0.1:18935',
   /** tests/e2e/deployment: Caddy, oauth2-proxy's stand-in, serve, and Prolific's (a mock). */
@@ -35,6 +37,8 @@ export const PORTS = {
   soakProxy: process.env.SOAK_PROXY_ADDR ?? '127.0.0.1:18952',
   /** bench/bench.mjs. */
   benchMock: process.env.BENCH_MOCK_ADDR ?? '127.0.0.1:18971',
+  /** bench/upload.mjs. */
+  benchUpload: process.env.BENCH_UPLOAD_ADDR ?? '127.0.0.1:18972',
 };
 
 /** The demo scenarios' ids (wire/src/demo.rs names the same ones; the README says what each shows). */

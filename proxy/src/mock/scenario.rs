@@ -288,9 +288,10 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, String)>) -> Result<
     Ok(())
 }
 
-/// The demo scenarios compiled into the binary (`fixtures/demo`).
+/// The demo scenarios compiled into the binary (`fixtures/demo/datasets`; not the demo
+/// upload files beside it in `fixtures/demo/uploads`, which only a browser opens).
 static DEMO: include_dir::Dir<'static> =
-    include_dir::include_dir!("$CARGO_MANIFEST_DIR/../fixtures/demo");
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/../fixtures/demo/datasets");
 
 /// The embedded demo scenarios.
 pub fn demo() -> Result<Scenarios, ScenarioError> {
@@ -331,13 +332,12 @@ pub fn load_catalogue(dir: &Path) -> Result<Value, ScenarioError> {
     parse_catalogue(&text).map_err(err)
 }
 
+/// The embedded demo's catalogue (`fixtures/demo/scenarios.json`, beside `datasets/`).
+static DEMO_CATALOGUE: &str = include_str!("../../../fixtures/demo/scenarios.json");
+
 /// The catalogue of the embedded demo scenarios.
 pub fn demo_catalogue() -> Result<Value, ScenarioError> {
-    let text = DEMO
-        .get_file(CATALOGUE_FILE)
-        .and_then(include_dir::File::contents_utf8)
-        .unwrap_or("[]");
-    parse_catalogue(text).map_err(|reason| ScenarioError {
+    parse_catalogue(DEMO_CATALOGUE).map_err(|reason| ScenarioError {
         path: Path::new("<embedded demo>").join(CATALOGUE_FILE),
         reason,
     })
@@ -346,7 +346,7 @@ pub fn demo_catalogue() -> Result<Value, ScenarioError> {
 fn gather_embedded<'a>(dir: &'a include_dir::Dir<'a>, out: &mut Vec<(PathBuf, &'a str)>) {
     for file in dir.files() {
         if let Some(text) = file.contents_utf8() {
-            out.push((file.path().to_owned(), text));
+            out.push((Path::new("datasets").join(file.path()), text));
         }
     }
     for sub in dir.dirs() {
