@@ -33,7 +33,7 @@ export function ownModuleOf(name) {
   if (!m) return null;
   const path = m[1].slice(2).split('::');
   // Up to two levels: `ui::record_table`, `api::model`, `config`.
-  return path.slice(0, path.length > 1 && ['ui', 'api', 'live', 'config'].includes(path[0]) ? 2 : 1).join('::');
+  return path.slice(0, path.length > 1 && ['ui', 'api', 'live', 'config', 'upload'].includes(path[0]) ? 2 : 1).join('::');
 }
 
 /** What a twiggy item is: Rust code (a demangled path), data, the names kept only for

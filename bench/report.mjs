@@ -348,6 +348,8 @@ if (connections) {
 }
 
 // 9. Opening the uploaded file
+// The browser reports only tasks over 50 ms (`longtask`): 0 means none was reported.
+const longest = (t) => (t > 0 ? `${ms(t)} ms` : 'none over 50 ms');
 p('## 9. Opening the uploaded file', '');
 if (upload) {
   const kinds = [['jsonl', 'JSONL'], ['csv', 'CSV (every 5th record with a quoted line break)']].filter(([k]) => upload[k]);
@@ -361,14 +363,14 @@ if (upload) {
     '|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const [k, name] of kinds) {
     const u = upload[k];
-    p(`| ${name} | ${mib(u.bytes)} | ${int(u.records)} | ${ms(u.plain_ms)} | ${ms(u.widget_ms)} | ${x(u.ratio)} | ${ms(u.longest_task_ms)} ms | ${mib(u.wasm_growth_bytes)} |`);
+    p(`| ${name} | ${mib(u.bytes)} | ${int(u.records)} | ${ms(u.plain_ms)} | ${ms(u.widget_ms)} | ${x(u.ratio)} | ${longest(u.longest_task_ms)} | ${mib(u.wasm_growth_bytes)} |`);
   }
   p('');
   for (const [k, name] of kinds) {
     const u = upload[k];
     const n = name.split(' ')[0];
     p(`${n}: ≤ 1.5× the plain scanner: ${goal(`Upload join (${n}) ≤ 1.5× a plain-JS line scanner`, u.ratio <= 1.5, x(u.ratio))};`,
-      `no task over 50 ms: ${goal(`Upload join (${n}): no task > 50 ms`, u.longest_task_ms <= 50, `${ms(u.longest_task_ms)} ms`)};`,
+      `no task over 50 ms: ${goal(`Upload join (${n}): no task > 50 ms`, u.longest_task_ms <= 50, longest(u.longest_task_ms))};`,
       `wasm growth ≤ 32 MB: ${goal(`Upload join (${n}): wasm growth ≤ 32 MB`, u.wasm_growth_bytes <= 32e6, mib(u.wasm_growth_bytes))}.`);
   }
   p('', 'Reproduce: `scripts/bench` (section "Upload"; `bench/upload.mjs`).', '');
