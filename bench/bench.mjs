@@ -5,6 +5,7 @@
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEMO, MEMORY_FLAGS, PORTS, ROOT, importPath, launchChromium, mockCounts as countsOf, resetMock as resetAt, startMock } from '../tests/support/stack.mjs';
+import { median, mulberry32 } from './stats.mjs';
 
 const OUT = process.argv[2] ?? join(ROOT, 'target/bench/browser.json');
 const WORK = join(ROOT, 'target/bench');
@@ -25,22 +26,8 @@ const SLOW = '50a50a50-0000-4000-8000-0000000000de';
 const SLOW_DELAY_MS = 1600;
 const POLL_MS = 500;
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error('[bench]', ...a);
-
-// A seeded generator, so every run decodes and renders the same bytes.
-function mulberry32(seed) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // The shapes of scripts/make-demo-fixtures' rejected records (nulls, "_raw", empty reasons).
 const REASONS = {

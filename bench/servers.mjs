@@ -47,11 +47,7 @@ export async function serveHasOption(option) {
   return stdout.includes(option);
 }
 
-export const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
+export { median } from './stats.mjs';
 export const round2 = (x) => Math.round(x * 100) / 100;
 export const round3 = (x) => Math.round(x * 1000) / 1000;
 

@@ -10,6 +10,7 @@ import { cpSync, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'nod
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
 import { DEMO, PORTS, ROOT, launchChromium, startMock } from '../tests/support/stack.mjs';
+import { median, mulberry32 } from './stats.mjs';
 
 const OUT = process.argv[2] ?? join(ROOT, 'target/bench/upload.json');
 const WORK = join(ROOT, 'target/bench/upload');
@@ -20,19 +21,6 @@ const ROUNDS = Number(process.env.BENCH_UPLOAD_ROUNDS ?? 3);
 const REJECTED = 10000;
 const CHUNK = 2 * 1024 * 1024; // as src/ui/upload_panel.rs reads
 const log = (...a) => console.error('[bench upload]', ...a);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-function mulberry32(seed) {
-  return () => {
-    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Writes about MB megabytes of records; returns their count. */
 async function writeFile(path, csv) {
