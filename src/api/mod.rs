@@ -3,6 +3,7 @@
 
 mod error;
 mod ids;
+mod in_order;
 mod json_path;
 mod lenient;
 mod model;
@@ -16,6 +17,7 @@ mod client;
 pub use client::ApiClient;
 pub use error::{ApiError, ClientError, ErrorDetail};
 pub use ids::{DatasetId, ImportId, InvalidId, dataset_path, import_path};
+pub use in_order::InOrder;
 pub use json_path::json_path_at;
 pub use lenient::Unreadable;
 pub use model::{

@@ -8,9 +8,10 @@
 //! still a decode error.
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use std::fmt;
 
+use super::in_order::InOrder;
 use super::lenient::{Loose, Problems, Unreadable};
 use super::open_enum::open_enum;
 
@@ -395,7 +396,8 @@ struct RawSchema {
     #[serde(default)]
     strict: Loose,
     #[serde(default)]
-    fields: Option<RawFields>,
+    /// The `fields` map, in the order sent (a field sent as `null` has no type).
+    fields: Option<InOrder<Option<RawField>>>,
 }
 
 #[derive(Deserialize)]
@@ -511,29 +513,6 @@ impl<'de> Deserialize<'de> for ObjectOnly {
 /// Reads a present key as `Some`, even when its value is `null`.
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)
-}
-
-/// The `fields` map, in the order sent (a field sent as `null` has no type).
-struct RawFields(Vec<(String, Option<RawField>)>);
-
-impl<'de> Deserialize<'de> for RawFields {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visit;
-        impl<'de> Visitor<'de> for Visit {
-            type Value = RawFields;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map of field key to field descriptor")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFields, A::Error> {
-                let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(0).min(256));
-                while let Some(entry) = map.next_entry()? {
-                    fields.push(entry);
-                }
-                Ok(RawFields(fields))
-            }
-        }
-        d.deserialize_map(Visit)
-    }
 }
 
 impl<'de> Deserialize<'de> for Dataset {
@@ -656,7 +635,7 @@ fn imports(list: Vec<RawImport>, p: &mut Problems) -> Vec<ImportJob> {
 
 impl RawSchema {
     fn into_schema(self, p: &mut Problems) -> DatasetSchema {
-        let fields = self.fields.map_or_else(Vec::new, |RawFields(fields)| {
+        let fields = self.fields.map_or_else(Vec::new, |InOrder(fields)| {
             fields
                 .into_iter()
                 .map(|(key, field)| {

@@ -1,12 +1,9 @@
 //! The join of an indexed file with the import's rejected records.
 
-use std::fmt;
-
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::index::{Format, Indexed, Kept};
-use crate::api::{RAW_RECORD_FIELD, RecordError};
+use crate::api::{InOrder, RAW_RECORD_FIELD, RecordError};
 
 /// The most bytes of rejected records kept in memory (the rest are counted, not kept).
 pub const KEEP_CAP: usize = 16 * 1024 * 1024;
@@ -142,8 +139,8 @@ impl Fields {
 /// The fields of `kept`, read as the joined file's format.
 pub fn fields(joined: &Joined, kept: &Kept) -> Fields {
     match joined.format {
-        Format::Jsonl => match serde_json::from_slice::<Pairs>(&kept.bytes) {
-            Ok(Pairs(pairs)) => Fields::Pairs(
+        Format::Jsonl => match serde_json::from_slice::<InOrder<Box<RawValue>>>(&kept.bytes) {
+            Ok(InOrder(pairs)) => Fields::Pairs(
                 pairs
                     .into_iter()
                     .map(|(k, v)| {
@@ -213,27 +210,4 @@ pub fn csv_fields(record: &[u8]) -> Vec<String> {
             field.into_owned()
         })
         .collect()
-}
-
-/// A JSON object's members in file order, each value as its raw JSON text.
-struct Pairs(Vec<(String, Box<RawValue>)>);
-
-impl<'de> Deserialize<'de> for Pairs {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Pairs, D::Error> {
-        struct Members;
-        impl<'de> Visitor<'de> for Members {
-            type Value = Pairs;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs, A::Error> {
-                let mut out = Vec::new();
-                while let Some(member) = map.next_entry::<String, Box<RawValue>>()? {
-                    out.push(member);
-                }
-                Ok(Pairs(out))
-            }
-        }
-        d.deserialize_map(Members)
-    }
 }
