@@ -19,7 +19,7 @@ const OWN = 'dataset_monitor';
 export function crateOf(name) {
   // A crate is the first segment of a path: at the start, or after `<`, `(`, `,`, `&`,
   // `*`, `[`, `;` or a space — never after `::`.
-  // Standard-library symbols may carry a crate hash (`core[c5930c85a12de822]::`).
+  // A crate may carry its hash (`core[c5930c85a12de822]::`; every crate since rustc 1.99).
   const crates = [...name.matchAll(/(?:^|[<(,&*[; ])([a-z_][a-z0-9_]*)(?:\[[0-9a-f]+\])?::/g)]
     .map((m) => (m[1] === '__rustc' ? 'alloc' : m[1]));
   // Methods of primitive types: `<str>::to_lowercase`, `<char>::escape_debug_ext`.
@@ -29,7 +29,8 @@ export function crateOf(name) {
 
 /** The widget's module (`ui::record_table`, `api::model`) a symbol is counted to, or null. */
 export function ownModuleOf(name) {
-  const m = name.match(/dataset_monitor((?:::[a-z_][a-z0-9_]*)+)/);
+  // Since rustc 1.99 every crate's symbols carry its hash (`dataset_monitor[1c9f…]::ui`).
+  const m = name.match(/dataset_monitor(?:\[[0-9a-f]+\])?((?:::[a-z_][a-z0-9_]*)+)/);
   if (!m) return null;
   const path = m[1].slice(2).split('::');
   // Up to two levels: `ui::record_table`, `api::model`, `config`.

@@ -2,8 +2,8 @@
 # shellcheck shell=bash
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$ROOT/tools/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-# The toolchain that builds trunk and wasm-bindgen-cli (trunk 0.22 needs rustc >= 1.96.1).
-TOOLS_RUST="1.99.1"
+# The one toolchain (rust-toolchain.toml) that builds the widget, the proxy and the tools.
+TOOLS_RUST="$(sed -n 's/^channel = "\(.*\)"$/\1/p' "$ROOT/rust-toolchain.toml")"
 TRUNK_VERSION="0.22.1"
 # twiggy attributes the release wasm's bytes (scripts/bench, "Where the bytes go").
 TWIGGY_VERSION="0.8.0"

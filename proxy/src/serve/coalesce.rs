@@ -413,13 +413,8 @@ impl<K: Eq + Hash, V: Clone> Table<K, V> {
                         Entry::InFlight { .. } => None,
                     })
                     .min_by_key(|(expires, _)| *expires)
-                    .map(|(_, key)| key.clone());
-                match soonest {
-                    Some(evicted) => {
-                        self.entries.remove(&evicted);
-                    }
-                    None => return None,
-                }
+                    .map(|(_, key)| key.clone())?;
+                self.entries.remove(&soonest);
             }
         }
         let id = self.next_id;
