@@ -105,6 +105,29 @@ p(`Goal ≤ 100 KB brotli: ${s1} (${kb(demo.brotli)}). Goal ≤ 1.5× the baseli
   'The budget in `size-budget.json` is enforced by `tests/e2e/size.test.mjs` in the test command.', '',
   'Reproduce: `scripts/bench` (or `trunk build --release && node bench/size.mjs`).', '');
 
+// What each step of #17 earned (bench/steps.mjs; absent from results made before it).
+let steps = null;
+try {
+  steps = load('steps.json').steps;
+} catch {
+  // Reported as not measured.
+}
+p('### What each step earned', '');
+if (steps) {
+  p('The demo rebuilt in this run once per configuration, each through the same pipeline',
+    '(`build_demo_variant` in `scripts/env.sh`: cargo, `wasm-bindgen --target web`, the same',
+    '`wasm-opt -Oz` flags), so the rows differ only by the step; the last row is today\'s',
+    'configuration (its JS glue is wasm-bindgen\'s, hence a few bytes off the Trunk build above).', '',
+    '| configuration | raw | brotli (q 11) | step |', '|---|---:|---:|---:|',
+    ...steps.map((s, i) => `| ${s.label} | ${int(s.raw)} B | ${int(s.brotli)} B | ${
+      i === 0 ? '' : `${s.brotli <= steps[i - 1].brotli ? '−' : '+'}${int(Math.abs(s.brotli - steps[i - 1].brotli))} B`} |`),
+    `| + Trunk's \`minify = "on_release"\` (Trunk.toml): the demo as built above | ${int(demo.raw)} B | ${int(demo.brotli)} B | ${
+      demo.brotli <= steps.at(-1).brotli ? '−' : '+'}${int(Math.abs(demo.brotli - steps.at(-1).brotli))} B |`,
+    '', 'Reproduce: `scripts/bench` (section "What each step of issue #17 earned").', '');
+} else {
+  p('Not measured in this run.', '');
+}
+
 // Where the bytes go (bench/bytes.mjs; absent from results directories made before it).
 let bytes = null;
 try {

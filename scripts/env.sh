@@ -5,6 +5,9 @@ export PATH="$ROOT/tools/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH
 # The one toolchain (rust-toolchain.toml) that builds the widget, the proxy and the tools.
 TOOLS_RUST="$(sed -n 's/^channel = "\(.*\)"$/\1/p' "$ROOT/rust-toolchain.toml")"
 TRUNK_VERSION="0.22.1"
+# The toolchain the widget was built with before issue #17 (scripts/bench rebuilds the demo
+# with it to show what moving to $TOOLS_RUST earned).
+BEFORE_RUST="1.95.0"
 # twiggy attributes the release wasm's bytes (scripts/bench, "Where the bytes go").
 TWIGGY_VERSION="0.8.0"
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
@@ -39,6 +42,22 @@ build_named_demo_wasm() {
   wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name demo \
     "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/dataset-monitor.wasm"
   wasm-opt -Oz -g "${WASM_OPT_FEATURES[@]}" --strip-producers -o "$out/named.wasm" "$out/demo_bg.wasm"
+}
+
+# The demo's release wasm built with toolchain $2 and, unless $3 is "project", RUSTFLAGS=$3
+# (a space: none) instead of .cargo/config.toml's, bound and shrunk as Trunk does: writes
+# $1/demo.js and $1/demo_bg.wasm. Each variant keeps its own target directory, so a
+# second run is warm (scripts/bench, "What each step earned").
+build_demo_variant() {
+  local out="$1" toolchain="$2" flags="$3" target_dir="$ROOT/target/steps/$(basename "$1")"
+  local -a env_flags=()
+  [ "$flags" = project ] || env_flags=(RUSTFLAGS="$flags")
+  env "${env_flags[@]}" CARGO_TARGET_DIR="$target_dir" cargo "+$toolchain" build --release \
+    --bin dataset-monitor --target wasm32-unknown-unknown --locked
+  mkdir -p "$out"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name demo \
+    "$target_dir/wasm32-unknown-unknown/release/dataset-monitor.wasm"
+  wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" --strip-debug --strip-producers -o "$out/demo_bg.wasm" "$out/demo_bg.wasm"
 }
 
 # Release builds (scripts/release, and the static proxy that scripts/test checks) use

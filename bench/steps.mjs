@@ -1,0 +1,23 @@
+// What each step of issue #17 earned: the demo's wasm + JS (brotli 11) built by
+// `build_demo_variant` (scripts/env.sh) for each configuration, in the order given.
+// Usage: node bench/steps.mjs DIR OUT.json NAME...  (DIR/NAME/demo_bg.wasm, DIR/NAME/demo.js)
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { measure } from './size.mjs';
+
+/** What each step is, as BENCHMARKS.md names it. */
+const LABELS = {
+  before: 'before #17: Rust 1.95, every view shape monomorphised',
+  toolchain: 'Rust 1.99.1 (rust-toolchain.toml)',
+  erase_components: '+ `--cfg erase_components` (.cargo/config.toml)',
+};
+
+const [dir, out, ...names] = process.argv.slice(2);
+if (!dir || !out || names.length === 0) {
+  console.error('usage: node bench/steps.mjs DIR OUT.json NAME...');
+  process.exit(2);
+}
+const steps = names.map((name) => ({ name, label: LABELS[name] ?? name, ...measure(join(dir, name), ['demo_bg.wasm', 'demo.js']) }));
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify({ steps }, null, 2));
+for (const s of steps) console.log(`${s.name}: raw ${s.raw}, gzip ${s.gzip}, brotli ${s.brotli}`);
