@@ -114,16 +114,24 @@ try {
 }
 p('### What each step earned', '');
 if (steps) {
+  const adopted = steps.filter((s) => s.adopted);
+  const last = adopted.at(-1);
+  const delta = (b, from) => `${b <= from ? '−' : '+'}${int(Math.abs(b - from))} B`;
   p('The demo rebuilt in this run once per configuration, each through the same pipeline',
     '(`build_demo_variant` in `scripts/env.sh`: cargo, `wasm-bindgen --target web`, the same',
-    '`wasm-opt -Oz` flags), so the rows differ only by the step; the last row is today\'s',
-    'configuration (its JS glue is wasm-bindgen\'s, hence a few bytes off the Trunk build above).', '',
+    '`wasm-opt -Oz` flags), so the rows differ only by the step; the last of them is today\'s',
+    'configuration before Trunk minifies its JS glue (the Trunk build above).', '',
     '| configuration | raw | brotli (q 11) | step |', '|---|---:|---:|---:|',
-    ...steps.map((s, i) => `| ${s.label} | ${int(s.raw)} B | ${int(s.brotli)} B | ${
-      i === 0 ? '' : `${s.brotli <= steps[i - 1].brotli ? '−' : '+'}${int(Math.abs(s.brotli - steps[i - 1].brotli))} B`} |`),
-    `| + Trunk's \`minify = "on_release"\` (Trunk.toml): the demo as built above | ${int(demo.raw)} B | ${int(demo.brotli)} B | ${
-      demo.brotli <= steps.at(-1).brotli ? '−' : '+'}${int(Math.abs(demo.brotli - steps.at(-1).brotli))} B |`,
-    '', 'Reproduce: `scripts/bench` (section "What each step of issue #17 earned").', '');
+    ...adopted.map((s, i) => `| ${s.label} | ${int(s.raw)} B | ${int(s.brotli)} B | ${i === 0 ? '' : delta(s.brotli, adopted[i - 1].brotli)} |`),
+    `| + Trunk's \`minify = "on_release"\` (Trunk.toml): the demo as built above | ${int(demo.raw)} B | ${int(demo.brotli)} B | ${delta(demo.brotli, last.brotli)} |`,
+    '');
+  const rest = steps.filter((s) => !s.adopted);
+  if (rest.length > 0) {
+    p('Measured, not adopted (the findings say why), each against the last stable row:', '',
+      '| configuration | raw | brotli (q 11) | against stable |', '|---|---:|---:|---:|',
+      ...rest.map((s) => `| ${s.label} | ${int(s.raw)} B | ${int(s.brotli)} B | ${delta(s.brotli, last.brotli)} |`), '');
+  }
+  p('Reproduce: `scripts/bench` (section "What each step of issue #17 earned").', '');
 } else {
   p('Not measured in this run.', '');
 }

@@ -10,14 +10,18 @@ const LABELS = {
   before: 'before #17: Rust 1.95, every view shape monomorphised',
   toolchain: 'Rust 1.99.1 (rust-toolchain.toml)',
   erase_components: '+ `--cfg erase_components` (.cargo/config.toml)',
+  nightly_abort: 'pinned nightly, `-Zbuild-std=std,panic_abort -Cpanic=immediate-abort`',
+  nightly_all: '… + `-Zlocation-detail=none -Zfmt-debug=none`',
 };
+/** Steps measured for the study but not taken (the widget builds on stable). */
+const NOT_ADOPTED = new Set(['nightly_abort', 'nightly_all']);
 
 const [dir, out, ...names] = process.argv.slice(2);
 if (!dir || !out || names.length === 0) {
   console.error('usage: node bench/steps.mjs DIR OUT.json NAME...');
   process.exit(2);
 }
-const steps = names.map((name) => ({ name, label: LABELS[name] ?? name, ...measure(join(dir, name), ['demo_bg.wasm', 'demo.js']) }));
+const steps = names.map((name) => ({ name, label: LABELS[name] ?? name, adopted: !NOT_ADOPTED.has(name), ...measure(join(dir, name), ['demo_bg.wasm', 'demo.js']) }));
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify({ steps }, null, 2));
 for (const s of steps) console.log(`${s.name}: raw ${s.raw}, gzip ${s.gzip}, brotli ${s.brotli}`);

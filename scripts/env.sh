@@ -8,6 +8,9 @@ TRUNK_VERSION="0.22.1"
 # The toolchain the widget was built with before issue #17 (scripts/bench rebuilds the demo
 # with it to show what moving to $TOOLS_RUST earned).
 BEFORE_RUST="1.95.0"
+# A pinned nightly, only for scripts/bench's "measured, not adopted" rows of that study
+# (-Zbuild-std with -Cpanic=immediate-abort): the widget itself builds on stable.
+SIZE_NIGHTLY="nightly-2026-10-15"
 # twiggy attributes the release wasm's bytes (scripts/bench, "Where the bytes go").
 TWIGGY_VERSION="0.8.0"
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
@@ -45,15 +48,16 @@ build_named_demo_wasm() {
 }
 
 # The demo's release wasm built with toolchain $2 and, unless $3 is "project", RUSTFLAGS=$3
-# (a space: none) instead of .cargo/config.toml's, bound and shrunk as Trunk does: writes
-# $1/demo.js and $1/demo_bg.wasm. Each variant keeps its own target directory, so a
-# second run is warm (scripts/bench, "What each step earned").
+# (a space: none) instead of .cargo/config.toml's, and any further cargo arguments ($4…),
+# bound and shrunk as Trunk does: writes $1/demo.js and $1/demo_bg.wasm. Each variant keeps
+# its own target directory, so a second run is warm (scripts/bench, "What each step earned").
 build_demo_variant() {
   local out="$1" toolchain="$2" flags="$3" target_dir="$ROOT/target/steps/$(basename "$1")"
+  shift 3
   local -a env_flags=()
   [ "$flags" = project ] || env_flags=(RUSTFLAGS="$flags")
   env "${env_flags[@]}" CARGO_TARGET_DIR="$target_dir" cargo "+$toolchain" build --release \
-    --bin dataset-monitor --target wasm32-unknown-unknown --locked
+    --bin dataset-monitor --target wasm32-unknown-unknown --locked "$@"
   mkdir -p "$out"
   wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name demo \
     "$target_dir/wasm32-unknown-unknown/release/dataset-monitor.wasm"
