@@ -71,8 +71,11 @@ build_demo_variant() {
 DIST_TARGET_DIR="$ROOT/target/dist"
 STATIC_TARGET="x86_64-unknown-linux-musl"
 STATIC_PROXY="$DIST_TARGET_DIR/$STATIC_TARGET/server/dataset-proxy"
+# A RUSTFLAGS variable replaces .cargo/config.toml's [target.wasm32-unknown-unknown]
+# rustflags instead of adding to them, so these repeat them (scripts/test checks they agree).
+WIDGET_RUSTFLAGS="--cfg erase_components"
 dist_rustflags() {
-  printf '%s' "--remap-path-prefix=$ROOT=/build --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+  printf '%s' "$WIDGET_RUSTFLAGS --remap-path-prefix=$ROOT=/build --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 }
 
 # Builds the proxy as a static Linux binary ($STATIC_PROXY): musl, the server profile,
