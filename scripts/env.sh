@@ -25,8 +25,8 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 build_web_pkg() {
   local crate="$1" name="$2" out="$3"
   local artifact="${crate//-/_}"
-  # Only the cdylib: built beside the rlib that Cargo.toml also asks for (the demo and the
-  # tests link it), the same code came out 32 KB brotli larger (issue #17).
+  # The cdylib on its own: built in one go with the crate's rlib, the same code came out
+  # 32 KB brotli larger (issue #17); Cargo.toml declares only the rlib.
   cargo rustc -p "$crate" --lib --release --target wasm32-unknown-unknown --locked --crate-type cdylib
   mkdir -p "$out"
   wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$name" \
