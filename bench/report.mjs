@@ -114,6 +114,8 @@ try {
 }
 p('### What each step earned', '');
 if (steps) {
+  const embedSteps = steps.filter((s) => s.name.startsWith('embed_'));
+  steps = steps.filter((s) => !s.name.startsWith('embed_'));
   const adopted = steps.filter((s) => s.adopted);
   const last = adopted.at(-1);
   const delta = (b, from) => `${b <= from ? '−' : '+'}${int(Math.abs(b - from))} B`;
@@ -130,6 +132,13 @@ if (steps) {
     p('Measured, not adopted (the findings say why), each against the last stable row:', '',
       '| configuration | raw | brotli (q 11) | against stable |', '|---|---:|---:|---:|',
       ...rest.map((s) => `| ${s.label} | ${int(s.raw)} B | ${int(s.brotli)} B | ${delta(s.brotli, last.brotli)} |`), '');
+  }
+  if (embedSteps.length > 0) {
+    p('The embeddable module, built both ways in this run (`build_web_pkg` in `scripts/env.sh`):', '',
+      '| configuration | raw | brotli (q 11) | step |', '|---|---:|---:|---:|',
+      ...embedSteps.map((s) => `| ${s.label} | ${int(s.raw)} B | ${int(s.brotli)} B | |`),
+      `| its cdylib built alone (\`cargo rustc --crate-type cdylib\`): the module as measured above | ${int(size.embed.raw)} B | ${int(size.embed.brotli)} B | ${
+        delta(size.embed.brotli, embedSteps.at(-1).brotli)} |`, '');
   }
   p('Reproduce: `scripts/bench` (section "What each step of issue #17 earned").', '');
 } else {

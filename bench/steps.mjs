@@ -1,6 +1,7 @@
 // What each step of issue #17 earned: the demo's wasm + JS (brotli 11) built by
 // `build_demo_variant` (scripts/env.sh) for each configuration, in the order given.
-// Usage: node bench/steps.mjs DIR OUT.json NAME...  (DIR/NAME/demo_bg.wasm, DIR/NAME/demo.js)
+// Usage: node bench/steps.mjs DIR OUT.json NAME...  (DIR/NAME/demo_bg.wasm, DIR/NAME/demo.js;
+// for a NAME starting with embed_, the embeddable module's three files)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { measure } from './size.mjs';
@@ -12,7 +13,10 @@ const LABELS = {
   erase_components: '+ `--cfg erase_components` (.cargo/config.toml)',
   nightly_abort: 'pinned nightly, `-Zbuild-std=std,panic_abort -Cpanic=immediate-abort`',
   nightly_all: '… + `-Zlocation-detail=none -Zfmt-debug=none`',
+  embed_with_rlib: 'embeddable module, its cdylib built in one rustc run with the rlib (as before #17)',
 };
+/** The embeddable module's files (its variants' names start with `embed_`). */
+const EMBED_FILES = ['dataset_monitor_bg.wasm', 'dataset_monitor.js', 'prolific-dataset-monitor.js'];
 /** Steps measured for the study but not taken (the widget builds on stable). */
 const NOT_ADOPTED = new Set(['nightly_abort', 'nightly_all']);
 
@@ -21,7 +25,7 @@ if (!dir || !out || names.length === 0) {
   console.error('usage: node bench/steps.mjs DIR OUT.json NAME...');
   process.exit(2);
 }
-const steps = names.map((name) => ({ name, label: LABELS[name] ?? name, adopted: !NOT_ADOPTED.has(name), ...measure(join(dir, name), ['demo_bg.wasm', 'demo.js']) }));
+const steps = names.map((name) => ({ name, label: LABELS[name] ?? name, adopted: !NOT_ADOPTED.has(name), ...measure(join(dir, name), name.startsWith('embed_') ? EMBED_FILES : ['demo_bg.wasm', 'demo.js']) }));
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify({ steps }, null, 2));
 for (const s of steps) console.log(`${s.name}: raw ${s.raw}, gzip ${s.gzip}, brotli ${s.brotli}`);

@@ -23,11 +23,12 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 # directory $3 and shrinks it with the same wasm-opt flags as index.html's
 # data-wasm-opt-params (Trunk's build of the demo).
 build_web_pkg() {
-  local crate="$1" name="$2" out="$3"
+  local crate="$1" name="$2" out="$3" crate_types="${4:-cdylib}"
   local artifact="${crate//-/_}"
-  # The cdylib on its own: built in one go with the crate's rlib, the same code came out
-  # 32 KB brotli larger (issue #17); Cargo.toml declares only the rlib.
-  cargo rustc -p "$crate" --lib --release --target wasm32-unknown-unknown --locked --crate-type cdylib
+  # The cdylib on its own: built in one go with the crate's rlib ($4 = cdylib,rlib, as
+  # scripts/bench does to show it), the same code came out 32 KB brotli larger (issue #17);
+  # Cargo.toml declares only the rlib.
+  cargo rustc -p "$crate" --lib --release --target wasm32-unknown-unknown --locked --crate-type "$crate_types"
   mkdir -p "$out"
   wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$name" \
     "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/$artifact.wasm"
