@@ -136,8 +136,8 @@ if (steps) {
   if (embedSteps.length > 0) {
     p('The embeddable module, built both ways in this run (`build_web_pkg` in `scripts/env.sh`):', '',
       '| configuration | raw | brotli (q 11) | step |', '|---|---:|---:|---:|',
-      ...embedSteps.map((s) => `| ${s.label} | ${int(s.raw)} B | ${int(s.brotli)} B | |`),
-      `| its cdylib built alone (\`cargo rustc --crate-type cdylib\`): the module as measured above | ${int(size.embed.raw)} B | ${int(size.embed.brotli)} B | ${
+      ...embedSteps.map((s, i) => `| ${s.label} | ${int(s.raw)} B | ${int(s.brotli)} B | ${i === 0 ? '' : delta(s.brotli, embedSteps[i - 1].brotli)} |`),
+      `| + its two JS files minified (terser, \`scripts/build-embed\`): the module as measured above | ${int(size.embed.raw)} B | ${int(size.embed.brotli)} B | ${
         delta(size.embed.brotli, embedSteps.at(-1).brotli)} |`, '');
   }
   p('Reproduce: `scripts/bench` (section "What each step of issue #17 earned").', '');

@@ -14,6 +14,7 @@ const LABELS = {
   nightly_abort: 'pinned nightly, `-Zbuild-std=std,panic_abort -Cpanic=immediate-abort`',
   nightly_all: '… + `-Zlocation-detail=none -Zfmt-debug=none`',
   embed_with_rlib: 'embeddable module, its cdylib built in one rustc run with the rlib (as before #17)',
+  embed_alone: 'its cdylib built alone (`cargo rustc --crate-type cdylib`)',
 };
 /** The embeddable module's files (its variants' names start with `embed_`). */
 const EMBED_FILES = ['dataset_monitor_bg.wasm', 'dataset_monitor.js', 'prolific-dataset-monitor.js'];
