@@ -75,8 +75,8 @@ DIST_TARGET_DIR="$ROOT/target/dist"
 STATIC_TARGET="x86_64-unknown-linux-musl"
 STATIC_PROXY="$DIST_TARGET_DIR/$STATIC_TARGET/server/dataset-proxy"
 # A RUSTFLAGS variable replaces .cargo/config.toml's [target.wasm32-unknown-unknown]
-# rustflags instead of adding to them, so these repeat them (scripts/test checks they agree).
-WIDGET_RUSTFLAGS="--cfg erase_components"
+# rustflags instead of adding to them, so builds that set one repeat these, read from there.
+WIDGET_RUSTFLAGS="$(sed -n 's/^rustflags = \[\(.*\)\]$/\1/p' "$ROOT/.cargo/config.toml" | tr -d '",')"
 dist_rustflags() {
   printf '%s' "$WIDGET_RUSTFLAGS --remap-path-prefix=$ROOT=/build --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 }
