@@ -122,19 +122,19 @@ if (steps) {
   p('The demo rebuilt in this run once per configuration, each through the same pipeline',
     '(`build_demo_variant` in `scripts/env.sh`: cargo, `wasm-bindgen --target web`, the same',
     '`wasm-opt -Oz` flags), so the rows differ only by the step; the last of them is today\'s',
-    'configuration before Trunk minifies its JS glue (the Trunk build above).', '',
+    'configuration (`scripts/build-demo`) before Trunk minifies its JS (the Trunk build above).', '',
     '| configuration | raw | brotli (q 11) | step |', '|---|---:|---:|---:|',
     ...adopted.map((s, i) => `| ${s.label} | ${int(s.raw)} B | ${int(s.brotli)} B | ${i === 0 ? '' : delta(s.brotli, adopted[i - 1].brotli)} |`),
     `| + Trunk's \`minify = "on_release"\` (Trunk.toml): the demo as built above | ${int(demo.raw)} B | ${int(demo.brotli)} B | ${delta(demo.brotli, last.brotli)} |`,
     '');
   const rest = steps.filter((s) => !s.adopted);
   if (rest.length > 0) {
-    p('Measured, not adopted (the findings say why), each against the last stable row:', '',
-      '| configuration | raw | brotli (q 11) | against stable |', '|---|---:|---:|---:|',
+    p('Measured, not adopted (the findings say why), each against the last adopted row:', '',
+      '| configuration | raw | brotli (q 11) | against it |', '|---|---:|---:|---:|',
       ...rest.map((s) => `| ${s.label} | ${int(s.raw)} B | ${int(s.brotli)} B | ${delta(s.brotli, last.brotli)} |`), '');
   }
   if (embedSteps.length > 0) {
-    p('The embeddable module, built both ways in this run (`build_web_pkg` in `scripts/env.sh`):', '',
+    p('The embeddable module, built each way in this run (`build_web_pkg` in `scripts/env.sh`):', '',
       '| configuration | raw | brotli (q 11) | step |', '|---|---:|---:|---:|',
       ...embedSteps.map((s, i) => `| ${s.label} | ${int(s.raw)} B | ${int(s.brotli)} B | ${i === 0 ? '' : delta(s.brotli, embedSteps[i - 1].brotli)} |`),
       `| + its two JS files minified (terser, \`scripts/build-embed\`): the module as measured above | ${int(size.embed.raw)} B | ${int(size.embed.brotli)} B | ${

@@ -20,10 +20,14 @@ export function measure(dir, names) {
   return size;
 }
 
-/** The .wasm and .js of a Trunk dist directory whose files start with `prefix`. */
+/** What a Trunk-built page loads: the wasm and JS glue of `prefix` in `dir`, and every
+ * other script Trunk put there (the demo's trap notice). */
 export function trunkBundle(dir, prefix) {
-  const files = readdirSync(dir).filter((f) => f.startsWith(`${prefix}-`) && /\.(wasm|js)$/.test(f));
-  if (files.length !== 2) throw new Error(`expected one .wasm and one .js of ${prefix} in ${dir}: ${files}`);
+  const files = readdirSync(dir).filter((f) => /\.(wasm|js)$/.test(f));
+  const own = files.filter((f) => f.startsWith(`${prefix}-`));
+  if (own.length !== 2 || files.filter((f) => f.endsWith('.wasm')).length !== 1) {
+    throw new Error(`expected one .wasm and one .js of ${prefix} in ${dir}: ${files}`);
+  }
   return measure(dir, files.sort());
 }
 

@@ -7,7 +7,8 @@
 //
 // It registers <prolific-dataset-monitor> (set globalThis.PROLIFIC_DATASET_MONITOR_TAG
 // before loading to use another name, or to false to register nothing) and exports
-// `mount(element, options)` and `define(tagName)`.
+// `mount(element, options)` and `define(tagName)`. The file shipped (scripts/build-embed)
+// begins with trap-notice.js: the notice shown if the wasm traps.
 import init, { mount as mountWidget } from './dataset_monitor.js';
 
 await init({ module_or_path: new URL('./dataset_monitor_bg.wasm', import.meta.url) });

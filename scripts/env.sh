@@ -8,9 +8,14 @@ TRUNK_VERSION="0.22.1"
 # The toolchain the widget was built with before issue #17 (scripts/bench rebuilds the demo
 # with it to show what moving to $TOOLS_RUST earned).
 BEFORE_RUST="1.95.0"
-# A pinned nightly, only for scripts/bench's "measured, not adopted" rows of that study
-# (-Zbuild-std with -Cpanic=immediate-abort): the widget itself builds on stable.
-SIZE_NIGHTLY="nightly-2026-10-15"
+# The pinned nightly that builds the widget's release bundles (issue #17): std rebuilt with
+# the widget (-Zbuild-std) and a panic that traps at once (-Cpanic=immediate-abort) take
+# about 14 KB brotli off each bundle (BENCHMARKS.md, "What each step earned"). No Rust code
+# runs after such a panic, so the page's JS shows the notice (embed/trap-notice.js).
+# WIDGET_TOOLCHAIN=stable builds the same bundles with rust-toolchain.toml's stable (the
+# fallback: scripts/test builds it and runs the trap test against it).
+WIDGET_NIGHTLY="nightly-2026-10-15"
+WIDGET_NIGHTLY_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
 # twiggy attributes the release wasm's bytes (scripts/bench, "Where the bytes go").
 TWIGGY_VERSION="0.8.0"
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
@@ -77,6 +82,25 @@ STATIC_PROXY="$DIST_TARGET_DIR/$STATIC_TARGET/server/dataset-proxy"
 # A RUSTFLAGS variable replaces .cargo/config.toml's [target.wasm32-unknown-unknown]
 # rustflags instead of adding to them, so builds that set one repeat these, read from there.
 WIDGET_RUSTFLAGS="$(sed -n 's/^rustflags = \[\(.*\)\]$/\1/p' "$ROOT/.cargo/config.toml" | tr -d '",')"
+
+# Runs "$@", a release build of the widget's wasm (trunk, build_web_pkg), with the toolchain
+# WIDGET_TOOLCHAIN names: nightly (the default) or stable. The nightly build keeps its own
+# target directory beside the stable one's, so neither invalidates the other.
+with_widget_toolchain() {
+  case "${WIDGET_TOOLCHAIN:-nightly}" in
+    stable) "$@" ;;
+    nightly)
+      RUSTUP_TOOLCHAIN="$WIDGET_NIGHTLY" CARGO_UNSTABLE_BUILD_STD="std,panic_abort" \
+        RUSTFLAGS="${RUSTFLAGS:-$WIDGET_RUSTFLAGS} $WIDGET_NIGHTLY_RUSTFLAGS" \
+        CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/nightly" "$@"
+      ;;
+    *)
+      echo "error: WIDGET_TOOLCHAIN must be nightly or stable, not '$WIDGET_TOOLCHAIN'" >&2
+      return 2
+      ;;
+  esac
+}
+
 dist_rustflags() {
   printf '%s' "$WIDGET_RUSTFLAGS --remap-path-prefix=$ROOT=/build --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
 }

@@ -1,6 +1,9 @@
 //! The last line of defence: if the widget ever panics, say so on the page (every
 //! widget root gets a `role="alert"` notice) and in the console, instead of freezing
 //! silently. Failures the code expects never get here: they are `ClientError`s.
+//! The release bundles abort at once on a panic (`-Cpanic=immediate-abort`, issue #17) and
+//! run no hook: there the page's JS shows the same notice when the wasm traps
+//! (embed/trap-notice.js).
 
 use std::sync::Once;
 

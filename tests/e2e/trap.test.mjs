@@ -1,0 +1,95 @@
+// If the widget's wasm traps, every widget on the page says so. The release bundles abort on
+// a panic at once (`-Cpanic=immediate-abort`, issue #17), so the notice comes from the JS side
+// (embed/trap-notice.js); these tests make the real module trap and look for it.
+//
+// The trap: `__wbindgen_malloc` asked for more than a wasm32 address space holds calls
+// `std::process::abort()`, the same `unreachable` trap a panic becomes in the release build.
+//
+// Run by scripts/test after `scripts/build-demo` and `scripts/build-embed` (the nightly
+// bundles), and again on the stable fallback's: TRAP_DEMO_DIR (default dist/) and
+// TRAP_EXAMPLES_DIR (default examples/, with the module in pkg/) name other builds.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { DEMO as IDS, PORTS, ROOT, launchChromium, startMock } from '../support/stack.mjs';
+
+const PROXY = process.env.DATASET_PROXY_BIN ?? join(ROOT, 'target/debug/dataset-proxy');
+const DEMO_DIR = process.env.TRAP_DEMO_DIR ?? join(ROOT, 'dist');
+const EXAMPLES_DIR = process.env.TRAP_EXAMPLES_DIR ?? join(ROOT, 'examples');
+const DEMO = `http://${PORTS.e2eTrapDemo}`;
+const EXAMPLES = `http://${PORTS.e2eTrapExamples}`;
+const NOTICE = /The dataset monitor stopped after an internal error\. Reload the page/;
+/** More than a wasm32 address space: the allocator's request fails and aborts. */
+const TOO_MUCH = 0xfffffff0;
+
+const servers = [];
+let browser;
+
+before(async () => {
+  servers.push(await startMock(PROXY, PORTS.e2eTrapDemo, ['--static', DEMO_DIR]));
+  servers.push(await startMock(PROXY, PORTS.e2eTrapExamples, ['--static', EXAMPLES_DIR]));
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  for (const s of servers) s.kill();
+});
+
+/** A page that records uncaught exceptions. */
+async function openPage(url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(url);
+  return { page, errors, close: () => context.close() };
+}
+
+describe('a wasm trap', () => {
+  test('in the demo page (an uncaught error) puts the notice on the widget, once', async () => {
+    const params = new URLSearchParams({ dataset_id: IDS.V4_MAIN, import_id: IDS.LIFECYCLE_IMPORT, poll_interval: 600000 });
+    const { page, errors, close } = await openPage(`${DEMO}/?${params}`);
+    await page.locator('[data-dataset-version="4"]').waitFor({ timeout: 20000 });
+    assert.equal(await page.locator('.pdm-panic').count(), 0);
+    // Trunk's page keeps the glue's exports; init() again returns the running instance's.
+    await page.evaluate(async (size) => {
+      const wasm = await window.wasmBindings.default();
+      setTimeout(() => wasm.__wbindgen_malloc(size, 1));
+    }, TOO_MUCH);
+    const notice = page.locator('.pdm > p.pdm-panic[role=alert]');
+    await notice.waitFor();
+    assert.match(await notice.innerText(), NOTICE);
+    assert.ok(errors.some((m) => /unreachable/.test(m)), `the trap reached the page: ${errors}`);
+    // What was on screen stays there, below the notice.
+    assert.equal(await page.locator('[data-dataset-version="4"]').count(), 1);
+    // A second trap adds no second notice.
+    await page.evaluate(async (size) => {
+      const wasm = await window.wasmBindings.default();
+      setTimeout(() => wasm.__wbindgen_malloc(size, 1));
+    }, TOO_MUCH);
+    await page.waitForTimeout(200);
+    assert.equal(await page.locator('.pdm-panic').count(), 1);
+    await close();
+  });
+
+  test('in the embeddable module (a rejected promise) puts the notice in every custom element', async () => {
+    const { page, close } = await openPage(`${EXAMPLES}/side-by-side.html`);
+    await page.locator('#v3 [data-dataset-version="3"]').waitFor({ timeout: 20000 });
+    await page.locator('#v4 [data-dataset-version="4"]').waitFor({ timeout: 20000 });
+    assert.equal(await page.locator('.pdm-panic').count(), 0);
+    // The loader's glue module, imported again, is the same instance; init() returns its exports.
+    await page.evaluate(async (size) => {
+      const { default: init } = await import('./pkg/dataset_monitor.js');
+      const wasm = await init();
+      Promise.resolve().then(() => wasm.__wbindgen_malloc(size, 1));
+    }, TOO_MUCH);
+    for (const host of ['#v3', '#v4']) {
+      const notice = page.locator(`${host} .pdm > p.pdm-panic[role=alert]`);
+      await notice.waitFor();
+      assert.match(await notice.innerText(), NOTICE);
+    }
+    assert.equal(await page.locator('.pdm-panic').count(), 2);
+    await close();
+  });
+});
