@@ -52,6 +52,36 @@ fn sort_by_field_label_then_index() {
 }
 
 #[test]
+fn rows_that_sort_equal_keep_the_order_the_api_sent() {
+    // One record with several errors: the same index, and twice the same field too.
+    let mut e: Vec<RecordError> = (0..40)
+        .map(|i| {
+            err(
+                Some(3),
+                Some(["b", "a"][i % 2]),
+                Some(&format!("reason {i}")),
+            )
+        })
+        .collect();
+    e.push(err(Some(1), Some("b"), None));
+    let by_index = select(&e, &RecordQuery::default());
+    let mut expected = vec![40];
+    expected.extend(0..40);
+    assert_eq!(by_index, expected);
+    let by_field = select(
+        &e,
+        &RecordQuery {
+            sort: SortKey::Field,
+            ..RecordQuery::default()
+        },
+    );
+    let mut expected: Vec<usize> = (1..40).step_by(2).collect();
+    expected.push(40);
+    expected.extend((0..40).step_by(2));
+    assert_eq!(by_field, expected);
+}
+
+#[test]
 fn text_filter_is_case_insensitive_over_index_field_and_reason() {
     let e = sample();
     let q = |text: &str| RecordQuery {

@@ -113,14 +113,19 @@ pub fn select(errors: &[RecordError], index: &SearchIndex, query: &RecordQuery) 
         .collect();
     // Missing indices sort after every real one, in either direction.
     let by_index = |e: &RecordError| (e.record_index.is_none(), e.record_index);
-    match query.sort {
-        SortKey::RecordIndex => rows.sort_by_key(|&i| by_index(&errors[i])),
-        SortKey::Field => rows.sort_by(|&a, &b| {
-            field_label(&errors[a])
-                .cmp(field_label(&errors[b]))
-                .then_with(|| by_index(&errors[a]).cmp(&by_index(&errors[b])))
-        }),
-    }
+    // One comparator for both keys, ties broken by position: a total order, so the
+    // unstable sort (one instantiation, smaller than the stable one) keeps the API's order
+    // among equal rows.
+    rows.sort_unstable_by(|&i, &j| {
+        let (a, b) = (&errors[i], &errors[j]);
+        let by_field = match query.sort {
+            SortKey::RecordIndex => std::cmp::Ordering::Equal,
+            SortKey::Field => field_label(a).cmp(field_label(b)),
+        };
+        by_field
+            .then_with(|| by_index(a).cmp(&by_index(b)))
+            .then(i.cmp(&j))
+    });
     if query.descending {
         match query.sort {
             SortKey::RecordIndex => {
