@@ -11,9 +11,10 @@ import { measure } from './size.mjs';
 const LABELS = {
   before: 'before #17: Rust 1.95, every view shape monomorphised',
   toolchain: 'Rust 1.99.1 (rust-toolchain.toml)',
-  erase_components: '+ `--cfg erase_components` (.cargo/config.toml): the stable fallback',
+  erase_components: '+ `--cfg erase_components` (.cargo/config.toml)',
   nightly: '+ pinned nightly, `-Zbuild-std=std,panic_abort -Cpanic=immediate-abort`, and the trap notice script',
-  nightly_all: '… + `-Zlocation-detail=none -Zfmt-debug=none`',
+  demo_exports: '− the embeddable module\'s JS exports (`mount()`, `MonitorHandle`: Cargo feature `embed`, off for the demo)',
+  nightly_all: 'today\'s + `-Zlocation-detail=none -Zfmt-debug=none`',
   embed_with_rlib: 'embeddable module, its cdylib built in one rustc run with the rlib (as before #17)',
   embed_alone: 'its cdylib built alone (`cargo rustc --crate-type cdylib`)',
   embed_nightly: '+ the pinned nightly\'s flags, the trap notice at the head of its loader',

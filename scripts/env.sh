@@ -26,14 +26,16 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
 # Builds crate $1's wasm library in release, binds it for the web as $2.js + $2_bg.wasm in
 # directory $3 and shrinks it with the same wasm-opt flags as index.html's
-# data-wasm-opt-params (Trunk's build of the demo).
+# data-wasm-opt-params (Trunk's build of the demo). $4: crate types (default cdylib);
+# further arguments go to cargo (`--features embed` for the embeddable module).
 build_web_pkg() {
   local crate="$1" name="$2" out="$3" crate_types="${4:-cdylib}"
+  shift $(($# < 4 ? $# : 4))
   local artifact="${crate//-/_}"
   # The cdylib on its own: built in one go with the crate's rlib ($4 = cdylib,rlib, as
   # scripts/bench does to show it), the same code came out 32 KB brotli larger (issue #17);
   # Cargo.toml declares only the rlib.
-  cargo rustc -p "$crate" --lib --release --target wasm32-unknown-unknown --locked --crate-type "$crate_types"
+  cargo rustc -p "$crate" --lib --release --target wasm32-unknown-unknown --locked --crate-type "$crate_types" "$@"
   mkdir -p "$out"
   wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name "$name" \
     "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/$artifact.wasm"

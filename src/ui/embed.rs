@@ -1,5 +1,7 @@
 //! The JS API for embedding: `mount(element, options)` returning a handle with
 //! `unmount()` and `update(options)`. The custom element (`embed/`) is built on it.
+//! Exported to JS only with the feature `embed` (the embeddable module's build): the demo
+//! page's bundle would otherwise carry them unused.
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -24,7 +26,7 @@ thread_local! {
 
 /// A mounted widget. `unmount()` removes it and stops every timer and request;
 /// dropping the handle (or the garbage collector freeing it) leaves the widget running.
-#[wasm_bindgen]
+#[cfg_attr(feature = "embed", wasm_bindgen)]
 #[derive(Debug)]
 pub struct MonitorHandle {
     element: HtmlElement,
@@ -71,7 +73,7 @@ fn read_options(options: JsValue) -> Result<Result<MonitorConfig, ConfigError>, 
 }
 
 /// Mounts the widget into `element` (its children are kept; the widget is appended).
-#[wasm_bindgen]
+#[cfg_attr(feature = "embed", wasm_bindgen)]
 pub fn mount(element: HtmlElement, options: JsValue) -> Result<MonitorHandle, JsError> {
     crate::panic_notice::install();
     let config = read_options(options)?;
@@ -85,7 +87,7 @@ pub fn mount(element: HtmlElement, options: JsValue) -> Result<MonitorHandle, Js
     Ok(handle)
 }
 
-#[wasm_bindgen]
+#[cfg_attr(feature = "embed", wasm_bindgen)]
 impl MonitorHandle {
     /// Removes the widget; a later `update` mounts it again.
     pub fn unmount(&mut self) {
