@@ -57,6 +57,8 @@ const lockVersion = (name) => {
   const lock = readFileSync(join(ROOT, 'Cargo.lock'), 'utf8');
   return lock.match(new RegExp(`name = "${name}"\\nversion = "([^"]+)"`))?.[1] ?? '?';
 };
+// The pinned nightly of the widget's release builds (scripts/env.sh).
+const WIDGET_NIGHTLY = readFileSync(join(ROOT, 'scripts/env.sh'), 'utf8').match(/^WIDGET_NIGHTLY="([^"]+)"/m)?.[1];
 const osName = readFileSync('/etc/os-release', 'utf8').match(/PRETTY_NAME="([^"]+)"/)?.[1] ?? 'Linux';
 
 const int = (n) => Math.round(n).toLocaleString('en');
@@ -83,7 +85,7 @@ p('## Machine and versions', '',
     (meta?.commit ?? run('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD']) +
       (run('git', ['-C', ROOT, 'status', '--porcelain']) ? ' (with uncommitted changes)' : '')),
   `- ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${osName}, kernel ${run('uname', ['-r'])}`,
-  `- ${run('rustc', ['-V'])}; ${run('trunk', ['--version'])}; ${run('wasm-bindgen', ['--version'])}; ${run('wasm-opt', ['--version'])}`,
+  `- ${run('rustc', ['-V'])}; the widget's release builds and the counter: ${run('rustc', [`+${WIDGET_NIGHTLY}`, '-V'])}; ${run('trunk', ['--version'])}; ${run('wasm-bindgen', ['--version'])}; ${run('wasm-opt', ['--version'])}`,
   `- Crates: ${['leptos', 'wasm-bindgen', 'serde_json', 'serde-wasm-bindgen', 'gloo-net', 'axum', 'hyper', 'hyper-util', 'reqwest', 'tokio']
     .map((c) => [c, lockVersion(c)]).filter(([, v]) => v !== '?').map(([c, v]) => `${c} ${v}`).join(', ')}`,
   `- Chromium ${browser.chromium} (headless, Debian); node ${process.version}; ${proxy.settings.tool}; ${proxy.versions.nginx}`, '');
@@ -103,7 +105,7 @@ const s1 = goal('Widget ≤ 100 KB brotli', demo.brotli <= 100000, kb(demo.brotl
 const s2 = goal('Widget ≤ 1.5× the counter (brotli)', sizeRatio <= 1.5, x(sizeRatio));
 p(`Goal ≤ 100 KB brotli: ${s1} (${kb(demo.brotli)}). Goal ≤ 1.5× the baseline: ${s2} (${x(sizeRatio)}).`,
   'The budget in `size-budget.json` is enforced by `tests/e2e/size.test.mjs` in the test command.', '',
-  'Reproduce: `scripts/bench` (or `trunk build --release && node bench/size.mjs`).', '');
+  'Reproduce: `scripts/bench` (or `scripts/build-demo && node bench/size.mjs`).', '');
 
 // What each step of #17 earned (bench/steps.mjs; absent from results made before it).
 let steps = null;
