@@ -5,9 +5,9 @@
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 
 use leptos::prelude::*;
+use rustc_hash::FxHashMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
@@ -20,7 +20,9 @@ thread_local! {
     /// The mounted widgets by handle id. A widget lives here until `unmount()`: the
     /// garbage collector frees a JS handle nobody keeps (wasm-bindgen drops it then),
     /// and that must not stop a widget that is still on the page.
-    static MOUNTED: RefCell<HashMap<u32, Box<dyn Any>>> = RefCell::default();
+    // FxHash: the keys are this module's own counter, so SipHash's defence against
+    // chosen keys (and its code in the bundle) buys nothing.
+    static MOUNTED: RefCell<FxHashMap<u32, Box<dyn Any>>> = RefCell::default();
     static NEXT_ID: Cell<u32> = const { Cell::new(0) };
 }
 
