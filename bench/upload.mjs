@@ -4,7 +4,7 @@
 // same file, the same chunks via Blob.slice, `indexOf` for line ends, the wanted lines
 // copied). Also: the longest main-thread task during the join (PerformanceObserver
 // `longtask`) and how much the wasm memory grew (each round in a fresh page).
-// Usage: node bench/upload.mjs OUT.json  (needs `trunk build --release` and the proxy)
+// Usage: node bench/upload.mjs OUT.json  (needs `scripts/build-demo` and the proxy)
 // Env: BENCH_UPLOAD_MB (default 100), BENCH_UPLOAD_ROUNDS (default 3), BENCH_UPLOAD_ADDR.
 import { cpSync, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,16 +1,23 @@
 // The widget's last line of defence, on the JS side. The release bundles are built so that
 // a Rust panic traps at once (`-Cpanic=immediate-abort`, issue #17): no Rust code runs after
-// it, so no panic hook can say so. Any WebAssembly trap that reaches the page (an uncaught
-// error, or a rejected promise) puts the notice that the panic hook shows in a stable build
-// (src/panic_notice.rs: same text, same markup) on every widget root: each `.pdm` element in
-// the document and in open shadow roots, where the custom element renders.
+// it, so no panic hook can say so. A WebAssembly trap of the widget's module that reaches
+// the page (an uncaught error, or a rejected promise) puts the notice that the panic hook
+// shows in a stable build (src/panic_notice.rs: same text, same markup) on every widget
+// root: each `.pdm` element in the document and in open shadow roots, where the custom
+// element renders.
+//
+// The widget's trap is told from another module's by its stack, which names the widget's
+// wasm (`dataset_monitor_bg.wasm`, Trunk's `dataset-monitor-…_bg.wasm`) or its JS glue: a
+// bundler that renames both loses the notice, never the console's error.
 //
 // Loaded as a plain script by the demo page (index.html); scripts/build-embed puts it at the
 // head of the embeddable module's loader (prolific-dataset-monitor.js). Either way it runs
 // before the wasm starts.
 (() => {
+  if (typeof WebAssembly === 'undefined') return;
   const NOTICE =
     'The dataset monitor stopped after an internal error. Reload the page to start it again; the browser console has the details.';
+  const OURS = /dataset[-_]monitor/;
 
   const widgetRoots = () => {
     const roots = [...document.querySelectorAll('.pdm')];
@@ -21,7 +28,7 @@
   };
 
   const showNotice = (error) => {
-    if (!(error instanceof WebAssembly.RuntimeError)) return;
+    if (!(error instanceof WebAssembly.RuntimeError) || !OURS.test(String(error.stack))) return;
     for (const root of widgetRoots()) {
       // A stable build's panic hook has already said it before the trap.
       if (root.querySelector(':scope > .pdm-panic')) continue;

@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$ROOT/tools/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-# The one toolchain (rust-toolchain.toml) that builds the widget, the proxy and the tools.
+# The stable toolchain (rust-toolchain.toml): the proxy, the tools, the tests and the widget's
+# everyday builds (its release bundles: WIDGET_NIGHTLY below).
 TOOLS_RUST="$(sed -n 's/^channel = "\(.*\)"$/\1/p' "$ROOT/rust-toolchain.toml")"
 TRUNK_VERSION="0.22.1"
 # The toolchain the widget was built with before issue #17 (scripts/bench rebuilds the demo
@@ -87,13 +88,14 @@ WIDGET_RUSTFLAGS="$(sed -n 's/^rustflags = \[\(.*\)\]$/\1/p' "$ROOT/.cargo/confi
 
 # Runs "$@", a release build of the widget's wasm (trunk, build_web_pkg), with the toolchain
 # WIDGET_TOOLCHAIN names: nightly (the default) or stable. The nightly build keeps its own
-# target directory beside the stable one's, so neither invalidates the other.
+# target directory beside the stable one's, so neither invalidates the other. A RUSTFLAGS
+# of the caller's is kept, and the project's flags added to it (repeating one is harmless).
 with_widget_toolchain() {
   case "${WIDGET_TOOLCHAIN:-nightly}" in
     stable) "$@" ;;
     nightly)
       RUSTUP_TOOLCHAIN="$WIDGET_NIGHTLY" CARGO_UNSTABLE_BUILD_STD="std,panic_abort" \
-        RUSTFLAGS="${RUSTFLAGS:-$WIDGET_RUSTFLAGS} $WIDGET_NIGHTLY_RUSTFLAGS" \
+        RUSTFLAGS="${RUSTFLAGS:+$RUSTFLAGS }$WIDGET_RUSTFLAGS $WIDGET_NIGHTLY_RUSTFLAGS" \
         CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/nightly" "$@"
       ;;
     *)

@@ -38,7 +38,8 @@
 //!   file's own format with a comparison against the schema (plain Rust). Uses `api`
 //!   (the error type); `ui` uses it (`ui::upload_panel` reads the file with the File API,
 //!   in chunks, and `ui::record_table` shows the records).
-//! - `panic_notice` (on `wasm32`) shows a notice in every widget if the code panics;
+//! - `panic_notice` (on `wasm32`) shows a notice in every widget if the code panics (a
+//!   stable build; the release bundles abort at once and `embed/trap-notice.js` shows it);
 //!   it uses nothing of the crate.
 //!
 //! Everything but the client, the driver, the file reader and the components is compiled

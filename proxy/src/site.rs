@@ -22,7 +22,7 @@ impl Site {
     pub fn new(dir: PathBuf) -> Result<Self, StartError> {
         if !dir.join("index.html").is_file() {
             return Err(format!(
-                "{}: no index.html here; build the widget first (trunk build --release)",
+                "{}: no index.html here; build the widget first (scripts/build-demo)",
                 dir.display()
             )
             .into());

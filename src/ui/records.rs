@@ -114,8 +114,8 @@ pub fn select(errors: &[RecordError], index: &SearchIndex, query: &RecordQuery) 
     // Missing indices sort after every real one, in either direction.
     let by_index = |e: &RecordError| (e.record_index.is_none(), e.record_index);
     // One comparator for both keys, ties broken by position: a total order, so the
-    // unstable sort (one instantiation, smaller than the stable one) keeps the API's order
-    // among equal rows.
+    // unstable sort (one instantiation, smaller than the stable one) orders equal rows as
+    // the API sent them (the descending order below reverses them, as it always did).
     rows.sort_unstable_by(|&i, &j| {
         let (a, b) = (&errors[i], &errors[j]);
         let by_field = match query.sort {

@@ -4,7 +4,7 @@
 // recipe's flags, serving the built widget on the same origin; `dataset-proxy mock` plays
 // Prolific. Headless Chromium signs in (a cookie) and watches a dataset through it all.
 //
-// Run by scripts/test after `trunk build --release`:  node --test tests/e2e/
+// Run by scripts/test after `scripts/build-demo`:  node --test tests/e2e/
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

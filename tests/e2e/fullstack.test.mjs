@@ -2,7 +2,7 @@
 // `dataset-proxy mock`, driven in Debian's headless Chromium by Playwright (no browser
 // download), with axe-core accessibility scans.
 //
-// Run by scripts/test after `trunk build --release` and `scripts/build-embed`:
+// Run by scripts/test after `scripts/build-demo` and `scripts/build-embed`:
 //   node --test tests/e2e/
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

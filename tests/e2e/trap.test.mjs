@@ -21,6 +21,9 @@ const EXAMPLES = `http://${PORTS.e2eTrapExamples}`;
 const NOTICE = /The dataset monitor stopped after an internal error\. Reload the page/;
 /** More than a wasm32 address space: the allocator's request fails and aborts. */
 const TOO_MUCH = 0xfffffff0;
+/** Another page's wasm: `(module (func (export "boom") unreachable))`. */
+const FOREIGN_WASM = [0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 7, 8, 1, 4, 98, 111, 111, 109, 0, 0,
+  10, 5, 1, 3, 0, 0, 11];
 
 const servers = [];
 let browser;
@@ -69,7 +72,23 @@ describe('a wasm trap', () => {
       setTimeout(() => wasm.__wbindgen_malloc(size, 1));
     }, TOO_MUCH);
     await page.waitForTimeout(200);
+    assert.equal(errors.filter((m) => /unreachable/.test(m)).length, 2, `both traps reached the page: ${errors}`);
     assert.equal(await page.locator('.pdm-panic').count(), 1);
+    await close();
+  });
+
+  test("of another module on the page leaves the widget alone", async () => {
+    const params = new URLSearchParams({ dataset_id: IDS.V4_MAIN });
+    const { page, errors, close } = await openPage(`${DEMO}/?${params}`);
+    await page.locator('[data-dataset-version="4"]').waitFor({ timeout: 20000 });
+    await page.evaluate(async (bytes) => {
+      const { instance } = await WebAssembly.instantiate(new Uint8Array(bytes));
+      setTimeout(() => instance.exports.boom());
+      Promise.resolve().then(() => instance.exports.boom());
+    }, FOREIGN_WASM);
+    await page.waitForTimeout(300);
+    assert.ok(errors.some((m) => /unreachable/.test(m)), `the other module trapped: ${errors}`);
+    assert.equal(await page.locator('.pdm-panic').count(), 0);
     await close();
   });
 
