@@ -20,15 +20,18 @@ export function measure(dir, names) {
   return size;
 }
 
+/** Every .wasm and .js file in `dir`, sorted. */
+export const wasmAndScripts = (dir) => readdirSync(dir).filter((f) => /\.(wasm|js)$/.test(f)).sort();
+
 /** What a Trunk-built page loads: the wasm and JS glue of `prefix` in `dir`, and every
  * other script Trunk put there (the demo's trap notice). */
 export function trunkBundle(dir, prefix) {
-  const files = readdirSync(dir).filter((f) => /\.(wasm|js)$/.test(f));
+  const files = wasmAndScripts(dir);
   const own = files.filter((f) => f.startsWith(`${prefix}-`));
   if (own.length !== 2 || files.filter((f) => f.endsWith('.wasm')).length !== 1) {
     throw new Error(`expected one .wasm and one .js of ${prefix} in ${dir}: ${files}`);
   }
-  return measure(dir, files.sort());
+  return measure(dir, files);
 }
 
 /** The embeddable module built by scripts/build-embed into `dir`. */

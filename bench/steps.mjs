@@ -3,9 +3,9 @@
 // Usage: node bench/steps.mjs DIR OUT.json NAME...  (DIR/NAME/demo_bg.wasm, DIR/NAME/demo.js
 // and any other script there;
 // for a NAME starting with embed_, the embeddable module's three files)
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { measure } from './size.mjs';
+import { measure, wasmAndScripts } from './size.mjs';
 
 /** What each step is, as BENCHMARKS.md names it. */
 const LABELS = {
@@ -23,15 +23,13 @@ const LABELS = {
 const EMBED_FILES = ['dataset_monitor_bg.wasm', 'dataset_monitor.js', 'prolific-dataset-monitor.js'];
 /** Steps measured for the study but not taken. */
 const NOT_ADOPTED = new Set(['nightly_all']);
-/** A demo variant's files: its wasm and glue, and any other script beside them. */
-const demoFiles = (variant) => readdirSync(variant).filter((f) => /\.(wasm|js)$/.test(f)).sort();
 
 const [dir, out, ...names] = process.argv.slice(2);
 if (!dir || !out || names.length === 0) {
   console.error('usage: node bench/steps.mjs DIR OUT.json NAME...');
   process.exit(2);
 }
-const steps = names.map((name) => ({ name, label: LABELS[name] ?? name, adopted: !NOT_ADOPTED.has(name), ...measure(join(dir, name), name.startsWith('embed_') ? EMBED_FILES : demoFiles(join(dir, name))) }));
+const steps = names.map((name) => ({ name, label: LABELS[name] ?? name, adopted: !NOT_ADOPTED.has(name), ...measure(join(dir, name), name.startsWith('embed_') ? EMBED_FILES : wasmAndScripts(join(dir, name))) }));
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, JSON.stringify({ steps }, null, 2));
 for (const s of steps) console.log(`${s.name}: raw ${s.raw}, gzip ${s.gzip}, brotli ${s.brotli}`);

@@ -39,6 +39,15 @@ after(async () => {
   for (const s of servers) s.kill();
 });
 
+/** Makes the demo page's widget trap, outside any caller (an uncaught error). Trunk's page
+ * keeps the glue's exports; init() again returns the running instance's. */
+function trapTheDemo(page) {
+  return page.evaluate(async (size) => {
+    const wasm = await window.wasmBindings.default();
+    setTimeout(() => wasm.__wbindgen_malloc(size, 1));
+  }, TOO_MUCH);
+}
+
 /** A page that records uncaught exceptions. */
 async function openPage(url) {
   const context = await browser.newContext();
@@ -55,11 +64,7 @@ describe('a wasm trap', () => {
     const { page, errors, close } = await openPage(`${DEMO}/?${params}`);
     await page.locator('[data-dataset-version="4"]').waitFor({ timeout: 20000 });
     assert.equal(await page.locator('.pdm-panic').count(), 0);
-    // Trunk's page keeps the glue's exports; init() again returns the running instance's.
-    await page.evaluate(async (size) => {
-      const wasm = await window.wasmBindings.default();
-      setTimeout(() => wasm.__wbindgen_malloc(size, 1));
-    }, TOO_MUCH);
+    await trapTheDemo(page);
     const notice = page.locator('.pdm > p.pdm-panic[role=alert]');
     await notice.waitFor();
     assert.match(await notice.innerText(), NOTICE);
@@ -67,10 +72,7 @@ describe('a wasm trap', () => {
     // What was on screen stays there, below the notice.
     assert.equal(await page.locator('[data-dataset-version="4"]').count(), 1);
     // A second trap adds no second notice.
-    await page.evaluate(async (size) => {
-      const wasm = await window.wasmBindings.default();
-      setTimeout(() => wasm.__wbindgen_malloc(size, 1));
-    }, TOO_MUCH);
+    await trapTheDemo(page);
     await page.waitForTimeout(200);
     assert.equal(errors.filter((m) => /unreachable/.test(m)).length, 2, `both traps reached the page: ${errors}`);
     assert.equal(await page.locator('.pdm-panic').count(), 1);
