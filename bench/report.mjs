@@ -109,6 +109,7 @@ p(`Goal ≤ 100 KB brotli: ${s1} (${kb(demo.brotli)}). Goal ≤ 1.5× the baseli
 
 // What each step of #17 earned (bench/steps.mjs; absent from results made before it).
 let steps = null;
+let floor = [];
 try {
   steps = load('steps.json').steps;
 } catch {
@@ -117,7 +118,8 @@ try {
 p('### What each step earned', '');
 if (steps) {
   const embedSteps = steps.filter((s) => s.name.startsWith('embed_'));
-  steps = steps.filter((s) => !s.name.startsWith('embed_'));
+  floor = steps.filter((s) => s.name.startsWith('floor_'));
+  steps = steps.filter((s) => !s.name.startsWith('embed_') && !s.name.startsWith('floor_'));
   const adopted = steps.filter((s) => s.adopted);
   const last = adopted.at(-1);
   const delta = (b, from) => `${b <= from ? '−' : '+'}${int(Math.abs(b - from))} B`;
@@ -185,7 +187,22 @@ if (bytes) {
     ...(bytes.by_module.length > 14
       ? [`| ${bytes.by_module.length - 14} others | ${int(bytes.by_module.slice(14).reduce((sum, r) => sum + r.bytes, 0))} B | |`]
       : []),
-    '', 'Reproduce: `scripts/bench` (section "Where the bytes go"; needs `scripts/setup --bench` for twiggy).', '');
+    '');
+  if (floor.length > 0 && steps) {
+    const demoRow = steps.filter((s) => s.adopted).at(-1);
+    const top = floor.at(-1);
+    const ofDemo = (b) => `${((100 * b) / demoRow.brotli).toFixed(0)} %`;
+    p('The floor: what the widget weighs with next to no view (`bench/floor`: its client, models and',
+      'poller, built as the demo is, through the same pipeline as the rows of "What each step earned"):', '',
+      '| build | raw | brotli (q 11) | of the demo |', '|---|---:|---:|---:|',
+      ...floor.map((s) => `| ${s.label} | ${int(s.raw)} B | ${int(s.brotli)} B | ${ofDemo(s.brotli)} |`),
+      `| the demo, the same pipeline (the last adopted row above) | ${int(demoRow.raw)} B | ${int(demoRow.brotli)} B | 100 % |`, '',
+      `Everything the widget shows (the live status and its badge, the dataset and its imports, the`,
+      `rejected records with their filter, sort, export and the uploaded file, the front door,`,
+      `notifications, the URL state, the stylesheet) costs ${int(demoRow.brotli - top.brotli)} B brotli above the floor; under the`,
+      `100 KB goal it would have ${int(100000 - top.brotli)} B.`, '');
+  }
+  p('Reproduce: `scripts/bench` (section "Where the bytes go"; needs `scripts/setup --bench` for twiggy).', '');
 } else {
   p('Not measured in this run.', '');
 }

@@ -2,7 +2,8 @@
 // `build_demo_variant` (scripts/env.sh) for each configuration, in the order given.
 // Usage: node bench/steps.mjs DIR OUT.json NAME...  (DIR/NAME/demo_bg.wasm, DIR/NAME/demo.js
 // and any other script there;
-// for a NAME starting with embed_, the embeddable module's three files)
+// for a NAME starting with embed_, the embeddable module's three files; a NAME starting with
+// floor_ is the widget's floor, bench/floor, built by `build_floor`)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { measure, wasmAndScripts } from './size.mjs';
@@ -18,6 +19,9 @@ const LABELS = {
   embed_with_rlib: 'embeddable module, its cdylib built in one rustc run with the rlib (as before #17)',
   embed_alone: 'its cdylib built alone (`cargo rustc --crate-type cdylib`)',
   embed_nightly: '+ the pinned nightly\'s flags, the trap notice at the head of its loader',
+  floor_data: 'the client and the models alone (`bench/floor`): both routes fetched once, the outcome on the console',
+  floor_view: '+ a Leptos view showing the outcome (`--features view`: three reactive text nodes)',
+  floor_live: '+ the poller (`live::driver`) feeding it as in the widget (`--features live`)',
 };
 /** The embeddable module's files (its variants' names start with `embed_`). */
 const EMBED_FILES = ['dataset_monitor_bg.wasm', 'dataset_monitor.js', 'prolific-dataset-monitor.js'];

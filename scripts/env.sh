@@ -69,10 +69,26 @@ build_demo_variant() {
   [ "$flags" = project ] || env_flags=(RUSTFLAGS="$flags")
   env "${env_flags[@]}" CARGO_TARGET_DIR="$target_dir" cargo "+$toolchain" build --release \
     --bin dataset-monitor --target wasm32-unknown-unknown --locked "$@"
+  bind_demo_wasm "$target_dir/wasm32-unknown-unknown/release/dataset-monitor.wasm" "$out"
+}
+
+# Binds release wasm $1 for the web as $2/demo.js + $2/demo_bg.wasm and shrinks it with
+# the demo's wasm-opt flags (Trunk's pipeline, before Trunk minifies the JS).
+bind_demo_wasm() {
+  local wasm="$1" out="$2"
   mkdir -p "$out"
-  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name demo \
-    "$target_dir/wasm32-unknown-unknown/release/dataset-monitor.wasm"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name demo "$wasm"
   wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" --strip-debug --strip-producers -o "$out/demo_bg.wasm" "$out/demo_bg.wasm"
+}
+
+# The widget's floor (bench/floor: its client, models and, with the features, a Leptos
+# view and the poller) built with cargo features $2 (empty: the data layer alone) and
+# bound as build_demo_variant binds the demo: $1/demo.js, $1/demo_bg.wasm. Run it under
+# with_widget_toolchain, as the demo is built (scripts/bench, "Where the bytes go").
+build_floor() {
+  local out="$1" features="${2:-}"
+  cargo build -p bench-floor --release --target wasm32-unknown-unknown --locked ${features:+--features "$features"}
+  bind_demo_wasm "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/bench-floor.wasm" "$out"
 }
 
 # Release builds (scripts/release, and the static proxy that scripts/test checks) use
