@@ -81,6 +81,59 @@ fn rows_that_sort_equal_keep_the_order_the_api_sent() {
     assert_eq!(by_field, expected);
 }
 
+/// The order by record index, written out: rows with an index by (index, position), then
+/// those without by position; descending reverses the first part only.
+fn by_index_reference(errors: &[RecordError], descending: bool) -> Vec<usize> {
+    let mut known: Vec<usize> = (0..errors.len())
+        .filter(|&i| errors[i].record_index.is_some())
+        .collect();
+    known.sort_by_key(|&i| (errors[i].record_index, i));
+    if descending {
+        known.reverse();
+    }
+    known.extend((0..errors.len()).filter(|&i| errors[i].record_index.is_none()));
+    known
+}
+
+#[test]
+fn record_index_order_is_the_same_for_lists_in_file_order_and_shuffled_ones() {
+    // In file order (what the API sends; found without sorting), with repeated indices
+    // and rows without one in between; then the same rows shuffled (sorted).
+    let in_order: Vec<RecordError> = (0..500u64)
+        .map(|i| {
+            let index = (i % 7 != 3).then_some(i / 2);
+            err(index, Some(["a", "b", "c"][(i % 3) as usize]), Some("r"))
+        })
+        .collect();
+    let mut shuffled = in_order.clone();
+    let mut seed = 7u64;
+    for k in (1..shuffled.len()).rev() {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        shuffled.swap(k, (seed >> 33) as usize % (k + 1));
+    }
+    for errors in [&in_order, &shuffled] {
+        for descending in [false, true] {
+            let q = RecordQuery {
+                descending,
+                ..RecordQuery::default()
+            };
+            assert_eq!(select(errors, &q), by_index_reference(errors, descending));
+        }
+    }
+    // A filter keeps the order of what is left.
+    let chip = RecordQuery {
+        chip: Some(Chip::Field("b".to_owned())),
+        ..RecordQuery::default()
+    };
+    let expected: Vec<usize> = by_index_reference(&in_order, false)
+        .into_iter()
+        .filter(|&i| in_order[i].field.as_deref() == Some("b"))
+        .collect();
+    assert_eq!(select(&in_order, &chip), expected);
+}
+
 #[test]
 fn text_filter_is_case_insensitive_over_index_field_and_reason() {
     let e = sample();
@@ -131,6 +184,45 @@ fn counts_are_most_frequent_first_and_limited() {
     let by_reason = records::counts(&e, records::reason_label, 10);
     assert_eq!(by_reason[0], ("Too long".to_owned(), 2));
     assert_eq!(by_reason.len(), 4);
+}
+
+#[test]
+fn counts_tell_apart_labels_that_differ_anywhere() {
+    // Labels alike up to their last byte, in their second eight bytes, in a partial last
+    // eight, by one byte of a multi-byte character, or by length alone.
+    let reasons = [
+        "abcdefgh1",
+        "abcdefgh2",
+        "abcdefgh2",
+        "abcdefghXbcdefgh",
+        "abcdefghYbcdefgh",
+        "abcdefghYbcdefgh",
+        "abcdefghYbcdefgh",
+        "résumé à",
+        "résumé á",
+        "",
+        "abcdefgh",
+        "abcdefgh",
+        "abcdefgh",
+        "abcdefgh",
+    ];
+    let e: Vec<RecordError> = reasons
+        .iter()
+        .map(|r| err(Some(1), Some("f"), Some(r)))
+        .collect();
+    assert_eq!(
+        records::counts(&e, records::reason_label, 20),
+        [
+            ("abcdefgh".to_owned(), 4),
+            ("abcdefghYbcdefgh".to_owned(), 3),
+            ("abcdefgh2".to_owned(), 2),
+            ("".to_owned(), 1),
+            ("abcdefgh1".to_owned(), 1),
+            ("abcdefghXbcdefgh".to_owned(), 1),
+            ("résumé à".to_owned(), 1),
+            ("résumé á".to_owned(), 1),
+        ]
+    );
 }
 
 #[test]

@@ -113,19 +113,35 @@ pub fn select(errors: &[RecordError], index: &SearchIndex, query: &RecordQuery) 
         .collect();
     // Missing indices sort after every real one, in either direction.
     let by_index = |e: &RecordError| (e.record_index.is_none(), e.record_index);
-    // One comparator for both keys, ties broken by position: a total order, so the
-    // unstable sort (one instantiation, smaller than the stable one) orders equal rows as
-    // the API sent them (the descending order below reverses them, as it always did).
-    rows.sort_unstable_by(|&i, &j| {
-        let (a, b) = (&errors[i], &errors[j]);
-        let by_field = match query.sort {
-            SortKey::RecordIndex => std::cmp::Ordering::Equal,
-            SortKey::Field => field_label(a).cmp(field_label(b)),
-        };
-        by_field
-            .then_with(|| by_index(a).cmp(&by_index(b)))
-            .then(i.cmp(&j))
-    });
+    if query.sort == SortKey::RecordIndex
+        && rows
+            .iter()
+            .filter_map(|&i| errors[i].record_index)
+            .is_sorted()
+    {
+        // The API lists errors in file order: then the sorted order is the rows with an
+        // index as they came, then those without, found in one pass instead of a sort
+        // (a millisecond of showing 10,000 rows in the browser, bench/).
+        let (mut known, missing): (Vec<usize>, Vec<usize>) = rows
+            .into_iter()
+            .partition(|&i| errors[i].record_index.is_some());
+        known.extend(missing);
+        rows = known;
+    } else {
+        // One comparator for both keys, ties broken by position: a total order, so the
+        // unstable sort (one instantiation, smaller than the stable one) orders equal rows
+        // as the API sent them (the descending order below reverses them, as it always did).
+        rows.sort_unstable_by(|&i, &j| {
+            let (a, b) = (&errors[i], &errors[j]);
+            let by_field = match query.sort {
+                SortKey::RecordIndex => std::cmp::Ordering::Equal,
+                SortKey::Field => field_label(a).cmp(field_label(b)),
+            };
+            by_field
+                .then_with(|| by_index(a).cmp(&by_index(b)))
+                .then(i.cmp(&j))
+        });
+    }
     if query.descending {
         match query.sort {
             SortKey::RecordIndex => {
