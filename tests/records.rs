@@ -335,3 +335,29 @@ fn partial_view_note_reads_naturally() {
     let note = present::partial_view_note(2_500, 1_000, |n| n.to_string());
     assert!(note.starts_with("2500 rejected; 1000 listed."), "{note}");
 }
+
+#[test]
+fn lowercase_all_keeps_one_text_per_text_whatever_they_hold() {
+    use dataset_monitor::ui::lowercase::lowercase_all;
+    assert!(lowercase_all(std::iter::empty()).is_empty());
+    assert_eq!(lowercase_all([""].into_iter()), [""]);
+    assert_eq!(
+        lowercase_all(["A\u{1e}B", "", "ΣΑΣ", "x"].into_iter()),
+        ["a b", "", "σας", "x"]
+    );
+}
+
+#[test]
+fn search_is_case_insensitive_beyond_ascii() {
+    let e = vec![
+        err(Some(1), Some("Überschrift"), Some("ΤΙΤΛΟΣ missing")),
+        err(Some(2), Some("body"), Some("ok")),
+    ];
+    let q = |text: &str| RecordQuery {
+        text: text.to_owned(),
+        ..RecordQuery::default()
+    };
+    assert_eq!(select(&e, &q("ÜBERSCHRIFT")), [0]);
+    assert_eq!(select(&e, &q("τιτλος")), [0]);
+    assert_eq!(select(&e, &q("ΤΊΤΛΟΣ")), Vec::<usize>::new());
+}

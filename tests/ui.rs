@@ -315,6 +315,69 @@ async fn import_details_show_counts_reason_advice_and_partial_view() {
     assert!(m.text("[data-progress]").contains("400 written"));
 }
 
+/// Texts whose lower case is more than ASCII: accents, a dotted capital I (two code
+/// points in lower case), Greek with a final sigma, German sharp s, Cyrillic.
+const UNICODE_TEXTS: [&str; 5] = [
+    "ÉCOLE Ünïcode",
+    "İSTANBUL",
+    "ΟΔΥΣΣΕΥΣ ΣΑΣ",
+    "Straße GROSS",
+    "ПОЛЕ Missing",
+];
+
+#[wasm_bindgen_test]
+fn the_browser_lowercases_as_rust_does() {
+    use dataset_monitor::ui::lowercase::{lowercase, lowercase_all};
+    for text in UNICODE_TEXTS {
+        assert_eq!(lowercase(text), text.to_lowercase(), "{text}");
+    }
+    assert_eq!(
+        lowercase_all(UNICODE_TEXTS.into_iter()),
+        UNICODE_TEXTS.map(str::to_lowercase)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_search_finds_rows_whatever_their_case_in_any_script() {
+    let errors: Arc<[RecordError]> = UNICODE_TEXTS
+        .iter()
+        .enumerate()
+        .map(|(i, reason)| RecordError {
+            record_index: Some(i as u64),
+            field: Some("text".into()),
+            reason: Some((*reason).into()),
+        })
+        .collect::<Vec<_>>()
+        .into();
+    let m = mount(
+        move || view! { <RecordTable errors=errors dataset_id="d".to_owned() import_id="i".to_owned()/> },
+    );
+    settle().await;
+    let input: HtmlInputElement = m.one("input.pdm-filter").dyn_into().expect("input");
+    for (needle, row) in [
+        ("école", "0"),
+        ("i̇stanbul", "1"),
+        ("ὀδυσσευς", ""),
+        ("οδυσσευς σας", "2"),
+        ("STRASSE", ""),
+        ("straße", "3"),
+        ("поле", "4"),
+    ] {
+        input.set_value(needle);
+        input
+            .dispatch_event(&web_sys::Event::new("input").expect("event"))
+            .expect("dispatch");
+        settle().await;
+        let rows: Vec<String> = m
+            .all("table[data-error-table] tbody tr")
+            .iter()
+            .filter_map(|r| r.get_attribute("data-row"))
+            .collect();
+        let expected: Vec<&str> = Some(row).filter(|r| !r.is_empty()).into_iter().collect();
+        assert_eq!(rows, expected, "{needle}");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn ten_thousand_errors_keep_the_dom_bounded_and_filter_sort_chips_and_pages_work() {
     let errors: Arc<[RecordError]> = (0..10_000u64)

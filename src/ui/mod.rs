@@ -1,6 +1,7 @@
 //! The presentation layer. The view logic is plain Rust, compiled and tested natively:
 //! [`present`] (the words, tones and icons for statuses and errors, the count bar),
-//! [`records`] (the rejected-records table's filtering, sorting, paging and CSV),
+//! [`records`] (the rejected-records table's filtering, sorting, paging and CSV, with
+//! [`lowercase`] for its search: the browser's `toLowerCase` on `wasm32`),
 //! [`door`] (the front door's recent list and demo scenarios), [`share`] (the
 //! standalone page's view state in its URL) and [`tab`] (tab title, favicon and
 //! notification words). The components, one per file, the standalone page (`page`:
@@ -10,6 +11,7 @@
 //! `data-import-status`, …) are a contract.
 
 pub mod door;
+pub mod lowercase;
 pub mod present;
 pub mod records;
 pub mod share;

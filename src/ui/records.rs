@@ -1,6 +1,7 @@
 //! The rejected-records table's logic, kept free of the browser: filtering by text and
 //! by summary chip, sorting, paging, the chip counts, and the CSV export.
 
+use super::lowercase::{lowercase, lowercase_all};
 use crate::api::{RAW_RECORD_FIELD, RecordError};
 use crate::upload::export::push_cell;
 
@@ -74,7 +75,7 @@ impl SearchIndex {
     /// The search text of every row of `errors` (always the same list for one index).
     fn haystacks(&self, errors: &[RecordError]) -> &[String] {
         self.haystacks.get_or_init(|| {
-            errors
+            let rows: Vec<String> = errors
                 .iter()
                 .enumerate()
                 .map(|(i, e)| {
@@ -85,16 +86,16 @@ impl SearchIndex {
                         field_label(e),
                         reason_label(e)
                     )
-                    .to_lowercase()
                 })
-                .collect()
+                .collect();
+            lowercase_all(rows.iter().map(String::as_str))
         })
     }
 }
 
 /// The positions (into `errors`) of the rows to show, filtered and sorted.
 pub fn select(errors: &[RecordError], index: &SearchIndex, query: &RecordQuery) -> Vec<usize> {
-    let needle = query.text.trim().to_lowercase();
+    let needle = lowercase(query.text.trim());
     let haystacks = if needle.is_empty() {
         &[][..]
     } else {

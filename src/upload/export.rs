@@ -104,9 +104,10 @@ pub struct SchemaDiff {
     pub extra: Vec<(String, usize)>,
 }
 
-/// Whether an error is about a missing or an unknown field (by its reason's words).
+/// Whether an error is about a missing or an unknown field (by its reason's words, in
+/// any case: the API's reasons are English, so ASCII case is enough).
 pub fn is_field_presence_error(error: &RecordError) -> bool {
-    let reason = error.reason.as_deref().unwrap_or("").to_lowercase();
+    let reason = error.reason.as_deref().unwrap_or("").to_ascii_lowercase();
     reason.contains("missing") || reason.contains("unknown")
 }
 
