@@ -327,12 +327,13 @@ const UNICODE_TEXTS: [&str; 5] = [
 
 #[wasm_bindgen_test]
 fn the_browser_lowercases_as_rust_does() {
-    use dataset_monitor::ui::lowercase::{lowercase, lowercase_all};
+    use dataset_monitor::ui::lowercase::lowercase;
+    use dataset_monitor::ui::records::lowercase_all;
     for text in UNICODE_TEXTS {
         assert_eq!(lowercase(text), text.to_lowercase(), "{text}");
     }
     assert_eq!(
-        lowercase_all(UNICODE_TEXTS.into_iter()),
+        lowercase_all(UNICODE_TEXTS.map(String::from), lowercase),
         UNICODE_TEXTS.map(str::to_lowercase)
     );
 }

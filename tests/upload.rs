@@ -3,7 +3,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dataset_monitor::api::RecordError;
-use dataset_monitor::upload::export::{rejected_file, rejected_file_name, schema_diff};
+use dataset_monitor::upload::export::{
+    is_field_presence_error, rejected_file, rejected_file_name, schema_diff,
+};
 use dataset_monitor::upload::join::{self, Expected, Fields};
 use dataset_monitor::upload::{Format, Indexed, Indexer, Kept};
 
@@ -347,6 +349,29 @@ fn export_csv_keeps_the_header_and_neutralises_formulas() {
         "name,formula\r\n\"a, b\",'=SUM(A1)\r\n\"x\ny\",'@cmd\r\n\"as\",\"it was\"\r\n"
     );
     assert_eq!(rejected_file_name(&joined), "s.rejected.csv");
+}
+
+#[test]
+fn missing_and_unknown_fields_are_recognised_in_any_case() {
+    for reason in [
+        "Required field is missing",
+        "MISSING FIELD",
+        "Missing: prompt",
+        "Record has unknown keys: \"extra\"",
+        "Unknown key",
+        "UNKNOWN",
+    ] {
+        assert!(
+            is_field_presence_error(&err(Some(0), None, reason)),
+            "{reason}"
+        );
+    }
+    for reason in ["Too long", "Value must be a string", ""] {
+        assert!(
+            !is_field_presence_error(&err(Some(0), None, reason)),
+            "{reason}"
+        );
+    }
 }
 
 #[test]

@@ -1,17 +1,16 @@
 //! The presentation layer. The view logic is plain Rust, compiled and tested natively:
 //! [`present`] (the words, tones and icons for statuses and errors, the count bar),
-//! [`records`] (the rejected-records table's filtering, sorting, paging and CSV, with
-//! [`lowercase`] for its search: the browser's `toLowerCase` on `wasm32`),
+//! [`records`] (the rejected-records table's filtering, sorting, paging and CSV),
 //! [`door`] (the front door's recent list and demo scenarios), [`share`] (the
 //! standalone page's view state in its URL) and [`tab`] (tab title, favicon and
 //! notification words). The components, one per file, the standalone page (`page`:
-//! the front door or the monitor, its URL, title and storage) and [`embed`] (`mount()`,
-//! behind the custom element) exist only on `wasm32`. Every failure is shown with
+//! the front door or the monitor, its URL, title and storage), [`embed`] (`mount()`,
+//! behind the custom element) and `lowercase` (the browser's `toLowerCase`, which the
+//! table gives `records` for its search) exist only on `wasm32`. Every failure is shown with
 //! `role="alert"`; the DOM hooks documented in the README (`data-dataset-version`,
 //! `data-import-status`, …) are a contract.
 
 pub mod door;
-pub mod lowercase;
 pub mod present;
 pub mod records;
 pub mod share;
@@ -37,6 +36,8 @@ mod format;
 mod front_door;
 #[cfg(target_arch = "wasm32")]
 mod import_details;
+#[cfg(target_arch = "wasm32")]
+pub mod lowercase;
 #[cfg(target_arch = "wasm32")]
 mod notify;
 #[cfg(target_arch = "wasm32")]

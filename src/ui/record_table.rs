@@ -8,6 +8,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::format::number;
+use super::lowercase::lowercase;
 use super::page::PageContext;
 use super::records::{
     self, Chip, PAGE_SIZE, RecordQuery, SearchIndex, SortKey, field_label, reason_label,
@@ -37,7 +38,7 @@ pub fn RecordTable(
         Memo::new(move |_| {
             ByPtr(Arc::new(joined.with(|j| {
                 match j {
-                    None => SearchIndex::default(),
+                    None => SearchIndex::new(lowercase),
                     Some(j) => SearchIndex::with_extra(
                         errors
                             .iter()
@@ -48,6 +49,7 @@ pub fn RecordTable(
                                     .unwrap_or_default()
                             })
                             .collect(),
+                        lowercase,
                     ),
                 }
             })))

@@ -3,7 +3,9 @@
 //! whole widget weighs above this is what its views, the front door, the rejected records
 //! and the uploaded file cost; under a size goal, it is what they have left.
 //!
-//! The ids are fixed: the build is measured, never run against data.
+//! The proxy URL and the ids are constants (the build is measured, never run against
+//! data), so the optimiser may drop what the client does with a configured URL, and the
+//! configuration layer is not in it either: a floor, below any real build.
 
 #[cfg(target_arch = "wasm32")]
 use dataset_monitor::api::{ApiClient, DatasetId, ImportId};
