@@ -149,8 +149,6 @@ pub fn select(errors: &[RecordError], index: &SearchIndex, query: &RecordQuery) 
             chip_ok && (needle.is_empty() || haystacks.get(i).is_some_and(|h| h.contains(&needle)))
         })
         .collect();
-    // Missing indices sort after every real one, in either direction.
-    let by_index = |e: &RecordError| (e.record_index.is_none(), e.record_index);
     if query.sort == SortKey::RecordIndex
         && rows
             .iter()
@@ -169,6 +167,8 @@ pub fn select(errors: &[RecordError], index: &SearchIndex, query: &RecordQuery) 
         // One comparator for both keys, ties broken by position: a total order, so the
         // unstable sort (one instantiation, smaller than the stable one) orders equal rows
         // as the API sent them (the descending order below reverses them, as it always did).
+        // Missing indices sort after every real one, in either direction.
+        let by_index = |e: &RecordError| (e.record_index.is_none(), e.record_index);
         rows.sort_unstable_by(|&i, &j| {
             let (a, b) = (&errors[i], &errors[j]);
             let by_field = match query.sort {
