@@ -277,11 +277,18 @@ fn csv_file_names_carry_the_ids_and_nothing_unsafe() {
 #[test]
 fn every_import_status_has_its_own_tone_icon_and_words() {
     let mut seen = Vec::new();
+    let mut paths = std::collections::HashSet::new();
     for status in ImportStatus::KNOWN {
         let look = present::import_status(status);
         assert!(!look.label.is_empty());
         seen.push((look.icon, look.label.clone()));
+        paths.insert(look.path);
     }
+    assert_eq!(
+        paths.len(),
+        ImportStatus::KNOWN.len(),
+        "each status its own drawn icon"
+    );
     let icons: std::collections::HashSet<_> = seen.iter().map(|(i, _)| *i).collect();
     assert_eq!(
         icons.len(),
@@ -328,6 +335,39 @@ fn relative_time_picks_a_readable_unit() {
     assert_eq!(relative_parts(7_200_000.0), (2.0, "hour"));
     assert_eq!(relative_parts(-3.0 * 86_400_000.0), (-3.0, "day"));
     assert_eq!(relative_parts(-3.0 * 365.25 * 86_400_000.0), (-3.0, "year"));
+}
+
+#[test]
+fn the_english_fallback_for_relative_time_reads_naturally() {
+    assert_eq!(present::english_relative(0.0, "second"), "now");
+    assert_eq!(present::english_relative(-1.0, "minute"), "1 minute ago");
+    assert_eq!(present::english_relative(-3.0, "minute"), "3 minutes ago");
+    assert_eq!(present::english_relative(5.0, "second"), "in 5 seconds");
+}
+
+#[test]
+fn browser_languages_become_tags_intl_accepts_or_the_default() {
+    // WebKitGTK under LANG=C.UTF-8 reports "C"; Intl rejects it with a RangeError.
+    for no_language in [
+        "C",
+        "c",
+        "POSIX",
+        "",
+        "  ",
+        "C.UTF-8",
+        "en US",
+        "x!y",
+        "toolongsubtag-1",
+    ] {
+        assert_eq!(present::locale_tag(no_language), None, "{no_language:?}");
+    }
+    assert_eq!(present::locale_tag("en_US.UTF-8").as_deref(), Some("en-US"));
+    assert_eq!(present::locale_tag("de_DE@euro").as_deref(), Some("de-DE"));
+    assert_eq!(present::locale_tag("fr").as_deref(), Some("fr"));
+    assert_eq!(
+        present::locale_tag("zh-Hant-TW").as_deref(),
+        Some("zh-Hant-TW")
+    );
 }
 
 #[test]

@@ -31,9 +31,11 @@ pub mod embed;
 #[cfg(target_arch = "wasm32")]
 mod error_message;
 #[cfg(target_arch = "wasm32")]
-mod format;
+pub mod format;
 #[cfg(target_arch = "wasm32")]
 mod front_door;
+#[cfg(target_arch = "wasm32")]
+mod id_text;
 #[cfg(target_arch = "wasm32")]
 mod import_details;
 #[cfg(target_arch = "wasm32")]

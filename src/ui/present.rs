@@ -86,8 +86,12 @@ impl Tone {
 pub struct BadgeLook {
     /// Colour family.
     pub tone: Tone,
-    /// A symbol (decorative: the words carry the meaning).
+    /// A symbol (decorative: the words carry the meaning), for text such as the tab's title.
     pub icon: &'static str,
+    /// The same symbol drawn as SVG path data in a 16 × 16 box, stroked in the badge's
+    /// colour: the badge and the favicon draw it, so no font needs the glyph (Debian's
+    /// fonts have no ⏸).
+    pub path: &'static str,
     /// Short words.
     pub label: String,
     /// Whether the badge animates (in-progress states).
@@ -98,8 +102,24 @@ fn look(tone: Tone, icon: &'static str, label: &str, animated: bool) -> BadgeLoo
     BadgeLook {
         tone,
         icon,
+        path: icon_path(icon),
         label: label.to_owned(),
         animated,
+    }
+}
+
+/// The SVG path data of each status symbol (16 × 16, stroked 2 wide with round caps, so a
+/// zero-length segment is a dot).
+fn icon_path(icon: &str) -> &'static str {
+    match icon {
+        "○" => "M8 3a5 5 0 1 0 0 10a5 5 0 1 0 0-10z",
+        "⋯" => "M3 8h.01M8 8h.01M13 8h.01",
+        "↻" => "M13 8a5 5 0 1 1-1.5-3.5M12 1.5v3h-3",
+        "✓" => "M3 8.5l3 3 7-7",
+        "!" => "M8 2.5v7M8 13h.01",
+        "✕" => "M4 4l8 8M12 4l-8 8",
+        "⏸" => "M5.5 3.5v9M10.5 3.5v9",
+        _ => "M5.5 6a2.5 2.5 0 1 1 3.5 2.3c-.6.3-1 .8-1 1.5v.4M8 13h.01",
     }
 }
 
@@ -303,4 +323,35 @@ pub fn relative_parts(delta_ms: f64) -> (f64, &'static str) {
         (seconds / (365.25 * 86_400.0), "year")
     };
     (value.round(), unit)
+}
+
+/// The BCP 47 tag for a browser's language string, or `None` where it names no language
+/// and the browser's default should be used. WebKitGTK passes the POSIX locale through:
+/// `"C"` under `LANG=C.UTF-8`, and `"en_US.UTF-8"`-style strings are seen too; `Intl`
+/// rejects both with a `RangeError`.
+pub fn locale_tag(language: &str) -> Option<String> {
+    // `en_US.UTF-8@euro` → `en_US`: the codeset and the modifier say nothing of language.
+    let tag = language.split(['.', '@']).next().unwrap_or_default().trim();
+    let valid = tag.split(['-', '_']).all(|part| {
+        !part.is_empty() && part.len() <= 8 && part.bytes().all(|b| b.is_ascii_alphanumeric())
+    });
+    if !valid || tag.eq_ignore_ascii_case("c") || tag.eq_ignore_ascii_case("posix") {
+        return None;
+    }
+    Some(tag.replace('_', "-"))
+}
+
+/// "3 minutes ago" / "in 5 seconds" / "now" in English, from [`relative_parts`]: what is
+/// shown where the browser's `Intl.RelativeTimeFormat` is missing or throws.
+pub fn english_relative(value: f64, unit: &str) -> String {
+    let count = value.abs();
+    if count == 0.0 {
+        return "now".to_owned();
+    }
+    let plural = if count == 1.0 { "" } else { "s" };
+    if value < 0.0 {
+        format!("{count} {unit}{plural} ago")
+    } else {
+        format!("in {count} {unit}{plural}")
+    }
 }
