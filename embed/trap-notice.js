@@ -6,9 +6,13 @@
 // root: each `.pdm` element in the document and in open shadow roots, where the custom
 // element renders.
 //
-// The widget's trap is told from another module's by its stack, which names the widget's
-// wasm (`dataset_monitor_bg.wasm`, Trunk's `dataset-monitor-…_bg.wasm`) or its JS glue: a
-// bundler that renames both loses the notice, never the console's error.
+// The widget's trap is told from another module's in two ways. Its module is instantiated
+// from a URL that names the widget (`dataset_monitor_bg.wasm`, Trunk's
+// `dataset-monitor-…_bg.wasm`): this script wraps that instance's exported functions, so a
+// trap that leaves the module through them is marked as the widget's, whatever the engine's
+// stack says (JavaScriptCore writes wasm frames as `wasm-function[N]@[wasm code]`, naming
+// no file). Otherwise the stack must name the widget's wasm or its JS glue, as Chromium's
+// and Firefox's do. A bundler that renames both loses the notice, never the console's error.
 //
 // Loaded as a plain script by the demo page (index.html); scripts/build-embed puts it at the
 // head of the embeddable module's loader (prolific-dataset-monitor.js). Either way it runs
@@ -19,6 +23,30 @@
     'The dataset monitor stopped after an internal error. Reload the page to start it again; the browser console has the details.';
   const OURS = /dataset[-_]monitor/;
 
+  const traps = new WeakSet();
+  const guard = (f) =>
+    function (...args) {
+      try {
+        return f.apply(this, args);
+      } catch (error) {
+        if (error instanceof WebAssembly.RuntimeError) traps.add(error);
+        throw error;
+      }
+    };
+  const streaming = WebAssembly.instantiateStreaming;
+  if (typeof streaming === 'function') {
+    WebAssembly.instantiateStreaming = async function (source, imports) {
+      const response = await source;
+      const result = await streaming.call(this, response, imports);
+      if (!OURS.test(String(response && response.url))) return result;
+      const exports = {};
+      for (const [name, value] of Object.entries(result.instance.exports)) {
+        exports[name] = typeof value === 'function' ? guard(value) : value;
+      }
+      return { module: result.module, instance: { exports } };
+    };
+  }
+
   const widgetRoots = () => {
     const roots = [...document.querySelectorAll('.pdm')];
     for (const element of document.querySelectorAll('*')) {
@@ -28,7 +56,8 @@
   };
 
   const showNotice = (error) => {
-    if (!(error instanceof WebAssembly.RuntimeError) || !OURS.test(String(error.stack))) return;
+    if (!(error instanceof WebAssembly.RuntimeError)) return;
+    if (!traps.has(error) && !OURS.test(String(error.stack))) return;
     for (const root of widgetRoots()) {
       // A stable build's panic hook has already said it before the trap.
       if (root.querySelector(':scope > .pdm-panic')) continue;
