@@ -8,6 +8,7 @@ use dataset_monitor::api::{
     ApiError, ClientError, Dataset, DatasetDetails, ImportJob, ImportStatus, RecordError, decode,
 };
 use dataset_monitor::config::MonitorConfig;
+use dataset_monitor::ui::present;
 use dataset_monitor::ui::{
     App, DatasetHeader, ErrorMessage, ImportBadge, ImportDetails, RecordTable, V3Section, V4Section,
 };
@@ -56,7 +57,17 @@ async fn every_import_status_badge_has_hook_icon_and_words() {
             Some(raw)
         );
         assert!(m.text(".pdm-badge-label").contains(words), "{raw}");
-        assert!(!m.text(".pdm-badge-icon").is_empty(), "{raw} has an icon");
+        // The icon is drawn (SVG), not a glyph a font may lack.
+        let path = m
+            .one(".pdm-badge-icon path")
+            .get_attribute("d")
+            .unwrap_or_default();
+        assert_eq!(
+            path,
+            present::import_status(&ImportStatus::from(raw)).path,
+            "{raw} has an icon"
+        );
+        assert!(m.text(".pdm-badge-icon").is_empty(), "{raw}: no text glyph");
         assert_eq!(
             m.one(".pdm-badge-icon")
                 .get_attribute("aria-hidden")
@@ -594,4 +605,116 @@ async fn an_api_error_is_an_alert() {
     })
     .await;
     assert!(m.text("[role='alert']").contains("HTTP 404"));
+}
+
+#[wasm_bindgen_test]
+fn a_language_intl_rejects_falls_back_to_the_default_locale() {
+    use dataset_monitor::ui::format::Formatters;
+    // "C" is what WebKitGTK reports under LANG=C.UTF-8; Intl throws a RangeError for it.
+    for language in [
+        "C",
+        "",
+        "en_US.UTF-8",
+        "qq-Made-Up",
+        "a-b",
+        "x!y",
+        "de_DE@euro",
+    ] {
+        let formatters = Formatters::new(language);
+        let resolved = formatters.resolved_locale();
+        assert!(resolved.is_some(), "{language:?}: Intl made no formatter");
+        let digits: String = formatters
+            .number(12_500)
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        assert_eq!(digits, "12500", "{language:?}");
+        assert!(
+            !formatters.relative_time(0.0, 180_000.0).is_empty(),
+            "{language:?}"
+        );
+        assert!(
+            formatters.local_time(0.0).contains("19") || formatters.local_time(0.0).contains("70")
+        );
+    }
+    assert_eq!(
+        Formatters::new("en_US.UTF-8").resolved_locale().as_deref(),
+        Some("en-US")
+    );
+    assert_eq!(Formatters::new("en_US.UTF-8").number(12_500), "12,500");
+    assert_eq!(
+        Formatters::new("de_DE@euro").resolved_locale().as_deref(),
+        Some("de-DE")
+    );
+}
+
+/// Runs `script` in the page (the browser calls replaced for a test, and put back).
+fn run_js(script: &str) {
+    js_sys::Function::new_no_args(script)
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .expect("the script runs");
+}
+
+const BREAK_BROWSER_CALLS: &str = r#"
+    const boom = function () { throw new Error('stubbed to throw'); };
+    const saved = (globalThis.__pdmSaved = {
+        intl: { ...Object.fromEntries(['NumberFormat', 'DateTimeFormat', 'RelativeTimeFormat'].map((k) => [k, Intl[k]])) },
+        storage: Object.getOwnPropertyDescriptor(window, 'localStorage'),
+        notification: Object.getOwnPropertyDescriptor(window, 'Notification'),
+        pushState: history.pushState, replaceState: history.replaceState,
+        clipboard: Object.getOwnPropertyDescriptor(navigator, 'clipboard'),
+        blob: window.Blob, createObjectURL: URL.createObjectURL, matchMedia: window.matchMedia,
+    });
+    for (const k of Object.keys(saved.intl)) Intl[k] = boom;
+    Object.defineProperty(window, 'localStorage', { configurable: true, get: boom });
+    const notification = function () { throw new Error('stubbed to throw'); };
+    notification.requestPermission = boom;
+    Object.defineProperty(notification, 'permission', { get: boom });
+    Object.defineProperty(window, 'Notification', { configurable: true, writable: true, value: notification });
+    history.pushState = boom; history.replaceState = boom;
+    Object.defineProperty(navigator, 'clipboard', { configurable: true, value: { writeText: boom } });
+    window.Blob = boom; URL.createObjectURL = boom; window.matchMedia = boom;
+"#;
+
+const RESTORE_BROWSER_CALLS: &str = r#"
+    const saved = globalThis.__pdmSaved;
+    Object.assign(Intl, saved.intl);
+    if (saved.storage) Object.defineProperty(window, 'localStorage', saved.storage); else delete window.localStorage;
+    if (saved.notification) Object.defineProperty(window, 'Notification', saved.notification); else delete window.Notification;
+    history.pushState = saved.pushState; history.replaceState = saved.replaceState;
+    if (saved.clipboard) Object.defineProperty(navigator, 'clipboard', saved.clipboard); else delete navigator.clipboard;
+    window.Blob = saved.blob; URL.createObjectURL = saved.createObjectURL; window.matchMedia = saved.matchMedia;
+"#;
+
+#[wasm_bindgen_test]
+async fn every_browser_call_that_throws_leaves_the_widget_working() {
+    use dataset_monitor::ui::format::Formatters;
+    run_js(BREAK_BROWSER_CALLS);
+    // Intl gone: plain digits, English and UTC.
+    let formatters = Formatters::new("en-US");
+    assert_eq!(formatters.resolved_locale(), None);
+    assert_eq!(formatters.number(12_500), "12500");
+    assert_eq!(formatters.relative_time(0.0, 180_000.0), "3 minutes ago");
+    assert_eq!(formatters.local_time(0.0), "1970-01-01 00:00:00 UTC");
+
+    let config = MonitorConfig::from_pairs([
+        ("dataset_id", "3fa85f64-5717-4562-b3fc-2c963f66afa6"),
+        ("import_id", "7c9e6679-7425-40de-944b-e07fc1f90ae7"),
+        ("proxy_url", API),
+    ]);
+    let m = mount(move || view! { <App config=config/> });
+    until("the error table", || m.has("table[data-error-table]")).await;
+    // The copy button (clipboard) and both downloads (Blob, object URL) throw inside.
+    m.one(".pdm-copy").unchecked_into::<HtmlElement>().click();
+    m.button("Download filtered (CSV)").click();
+    settle().await;
+    assert_eq!(
+        m.one("[role='status'] [data-import-status]")
+            .get_attribute("data-import-status")
+            .as_deref(),
+        Some("partial")
+    );
+    assert_eq!(m.all("table[data-error-table] tbody tr").len(), 2);
+    assert!(!m.has(".pdm-panic"), "{}", m.root.inner_html());
+    run_js(RESTORE_BROWSER_CALLS);
 }

@@ -24,7 +24,9 @@ fn badge(look: BadgeLook, raw: String, hook: Hook) -> impl IntoView {
     };
     view! {
         <span class=class part="badge" title=title data-import-status=import_hook data-dataset-status=dataset_hook>
-            <span class="pdm-badge-icon" aria-hidden="true">{look.icon}</span>
+            <svg class="pdm-badge-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+                <path d=look.path/>
+            </svg>
             <span class="pdm-badge-label">{look.label}</span>
         </span>
     }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::format::number;
+use super::id_text::IdText;
 use super::present::unreadable_line;
 use super::time::Timestamp;
 use crate::api::Dataset;
@@ -36,7 +37,7 @@ pub fn DatasetHeader(dataset: Dataset) -> impl IntoView {
                 <div>
                     <dt>"Dataset id"</dt>
                     <dd>
-                        <code class="pdm-id">{dataset.id.clone()}</code>
+                        <code class="pdm-id"><IdText id=dataset.id.clone()/></code>
                         <button type="button" class="pdm-copy" on:click=copy>
                             {move || match copy_state.get() {
                                 None => "Copy",

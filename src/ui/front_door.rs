@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use super::door::{DemoScenario, groups, open_query, read_scenarios};
+use super::id_text::IdText;
 use super::page::PageContext;
 use crate::api::ApiClient;
 use crate::config::input::{IdField, IdProblem, check_id, read_url};
@@ -93,8 +94,8 @@ pub fn FrontDoor(proxy_url: String) -> impl IntoView {
                             view! {
                                 <li data-recent-id=r.dataset_id.clone()>
                                     <a href=href>{label.clone()}</a>
-                                    " " <code>{r.dataset_id.clone()}</code>
-                                    {r.import_id.map(|i| view! { " import " <code>{i}</code> })}
+                                    " " <code><IdText id=r.dataset_id.clone()/></code>
+                                    {r.import_id.map(|i| view! { " import " <code><IdText id=i/></code> })}
                                     " "
                                     <button type="button" class="pdm-link" aria-label=format!("Forget {label}")
                                         on:click=move |_| page.remember(|list| list.forget(&id))>

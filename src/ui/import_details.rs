@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::badge::ImportBadge;
 use super::format::number;
+use super::id_text::IdText;
 use super::present::{
     BarPart, bar_label, bar_parts, import_advice, partial_view_note, unreadable_line,
 };
@@ -42,7 +43,7 @@ pub fn ImportDetails(mut job: ImportJob, dataset_id: String) -> impl IntoView {
     view! {
         <section class="pdm-import" data-import-id=job.import_id.clone() aria-label="Import details">
             <h3>
-                "Import " <code>{job.import_id.clone()}</code> " "
+                "Import " <code><IdText id=job.import_id.clone()/></code> " "
                 <ImportBadge status=job.status.clone()/>
             </h3>
             <dl class="pdm-facts">

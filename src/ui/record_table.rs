@@ -158,8 +158,8 @@ pub fn RecordTable(
             let preview = kept.as_ref().map(|(_, k)| preview(&k.bytes));
             let absent = kept.is_none().then_some("not in the file");
             view! {
-                <td class="pdm-num" data-line="">{line}</td>
-                <td data-record="">
+                <td class="pdm-num" data-line="" data-label="Line">{line}</td>
+                <td data-record="" data-label="Record in your file">
                     {preview.map(|p| view! {
                         <button type="button" class="pdm-link pdm-rec" aria-expanded=move || open().to_string() on:click=toggle>
                             {p}
@@ -175,10 +175,10 @@ pub fn RecordTable(
         });
         view! {
             <tr data-row=i.to_string()>
-                <td class="pdm-num">{e.record_index.map(|n| n.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
+                <td class="pdm-num" data-label="Record">{e.record_index.map(|n| n.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
                 {cells}
-                <td class:pdm-raw=e.is_whole_record()>{field_label(&e).to_owned()}</td>
-                <td>{reason_label(&e).to_owned()}</td>
+                <td class:pdm-raw=e.is_whole_record() data-label="Field">{field_label(&e).to_owned()}</td>
+                <td data-label="Reason">{reason_label(&e).to_owned()}</td>
             </tr>
             {detail}
         }
@@ -229,7 +229,7 @@ pub fn RecordTable(
                 </button>
                 <button type="button" on:click=move |_| download(true)>"Download filtered (CSV)"</button>
             </div>
-            <div class="pdm-scroll">
+            <div class="pdm-scroll pdm-records">
                 <table class="pdm-table" part="error-table" data-error-table="">
                     <caption>
                         "Rejected records. Record numbers are 0-based, as the API sends them (0 is the first record in the file); lines are 1-based, as an editor shows them."

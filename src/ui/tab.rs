@@ -13,8 +13,10 @@ pub const APP_TITLE: &str = "Prolific Dataset Monitor";
 /// The state shown in the tab: an icon, the raw status word, and an optional detail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TabState {
-    /// The status icon (as on the badge).
+    /// The status icon (as on the badge): its symbol, for the title.
     pub icon: &'static str,
+    /// The same icon as SVG path data, for the favicon.
+    pub path: &'static str,
     /// The status as the API sends it, lower-cased.
     pub word: String,
     /// More words (records so far while processing).
@@ -36,6 +38,7 @@ pub fn import_tab(job: &ImportJob, format: impl Fn(u64) -> String) -> TabState {
     .reduce(u64::saturating_add);
     TabState {
         icon: look.icon,
+        path: look.path,
         word: job.status.as_str().to_ascii_lowercase(),
         detail: so_far
             .filter(|_| job.status == ImportStatus::Processing)
@@ -52,6 +55,7 @@ pub fn dataset_tab(dataset: &Dataset, format: impl Fn(u64) -> String) -> Option<
             let look = dataset_status(s);
             TabState {
                 icon: look.icon,
+                path: look.path,
                 word: s.as_str().to_ascii_lowercase(),
                 detail: None,
                 tone: look.tone,
@@ -77,7 +81,7 @@ pub fn tab_title(state: Option<&TabState>, name: &str) -> String {
     }
 }
 
-/// The favicon for a state: a circle in the badge's colour with its icon, as a
+/// The favicon for a state: a circle in the badge's colour with its icon drawn in white, as a
 /// `data:image/svg+xml` URL; `data:,` (no icon) without a state.
 pub fn favicon(state: Option<&TabState>) -> String {
     let Some(s) = state else {
@@ -93,8 +97,8 @@ pub fn favicon(state: Option<&TabState>) -> String {
         Tone::Unknown => "#4a4f57",
     };
     let svg = format!(
-        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'><circle cx='8' cy='8' r='8' fill='{colour}'/><text x='8' y='12' font-size='11' font-family='sans-serif' text-anchor='middle' fill='#fff'>{}</text></svg>",
-        s.icon
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'><circle cx='8' cy='8' r='8' fill='{colour}'/><path transform='translate(2.4 2.4) scale(.7)' d='{}' fill='none' stroke='#fff' stroke-width='2.6' stroke-linecap='round' stroke-linejoin='round'/></svg>",
+        s.path
     );
     format!("data:image/svg+xml,{}", escape_component(&svg))
 }
