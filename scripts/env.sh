@@ -17,6 +17,15 @@ BEFORE_RUST="1.95.0"
 # fallback: scripts/test builds it and runs the trap test against it).
 WIDGET_NIGHTLY="nightly-2026-10-15"
 WIDGET_NIGHTLY_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+# The browser tests run in Chromium, Firefox ESR and WebKitGTK (issue #25). geckodriver comes
+# from crates.io into a folder of its own, off PATH: wasm-bindgen-test-runner takes the first
+# driver it finds on PATH, so each engine's driver is named by its variable only.
+GECKODRIVER_VERSION="0.37.1"
+export GECKODRIVER_ROOT="${CARGO_HOME:-$HOME/.cargo}/geckodriver"
+# The engines the test command runs, each with the languages its journeys run in: WebKitGTK
+# under C.UTF-8 (the locale that once stopped the widget: navigator.language is "C") and
+# under a real one.
+TEST_ENGINES=("chromium:en-US" "firefox:de-DE" "webkit:C.UTF-8" "webkit:fr-FR")
 # twiggy attributes the release wasm's bytes (scripts/bench, "Where the bytes go").
 TWIGGY_VERSION="0.8.0"
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.

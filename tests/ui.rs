@@ -32,6 +32,12 @@ fn job(status: &str, extra: &str) -> ImportJob {
     .expect("import decodes")
 }
 
+/// `n` as the page shows counts: grouped as the browser's locale groups digits ("12,000" in
+/// en-US, "12000" in WebKitGTK's C locale).
+fn grouped(n: u64) -> String {
+    dataset_monitor::ui::format::number(n)
+}
+
 fn dataset(json: &str) -> Dataset {
     decode(json).expect("dataset decodes")
 }
@@ -168,7 +174,7 @@ async fn v4_without_schema_explains_pending_schema_and_lists_imports() {
         rows[1]
             .text_content()
             .unwrap_or_default()
-            .contains("12,000")
+            .contains(&grouped(12_000))
     );
     m.all("[data-imports-table] tbody tr button")[1]
         .clone()
@@ -308,11 +314,11 @@ async fn import_details_show_counts_reason_advice_and_partial_view() {
     );
     let m = mount(move || view! { <ImportDetails job=partial dataset_id="d".to_owned()/> });
     settle().await;
-    assert_eq!(m.text("[data-count='accepted']"), "9,000");
-    assert_eq!(m.text("[data-count='new']"), "8,900");
+    assert_eq!(m.text("[data-count='accepted']"), grouped(9_000));
+    assert_eq!(m.text("[data-count='new']"), grouped(8_900));
     assert!(
         m.text("[data-partial-view]")
-            .starts_with("2,500 rejected; 1 listed")
+            .starts_with(&format!("{} rejected; 1 listed", grouped(2_500)))
     );
     m.one(".pdm-bar[role='img']");
     m.one("table[data-error-table]");
@@ -415,7 +421,10 @@ async fn ten_thousand_errors_keep_the_dom_bounded_and_filter_sort_chips_and_page
     let rows = || m.all("table[data-error-table] tbody tr");
     assert_eq!(rows().len(), 50);
     assert!(m.all("tr").len() <= 100, "DOM rows bounded");
-    assert!(m.text("[data-page-status]").contains("of 10,000"));
+    assert!(
+        m.text("[data-page-status]")
+            .contains(&format!("of {}", grouped(10_000)))
+    );
     assert!(
         m.one("table[data-error-table] caption")
             .text_content()
@@ -447,7 +456,8 @@ async fn ten_thousand_errors_keep_the_dom_bounded_and_filter_sort_chips_and_page
         .expect("dispatch");
     settle().await;
     assert!(
-        m.text("[data-page-status]").contains("of 1,000"),
+        m.text("[data-page-status]")
+            .contains(&format!("of {}", grouped(1_000))),
         "{}",
         m.text("[data-page-status]")
     );
@@ -474,7 +484,8 @@ async fn ten_thousand_errors_keep_the_dom_bounded_and_filter_sort_chips_and_page
     settle().await;
     assert_eq!(chip.get_attribute("aria-pressed").as_deref(), Some("true"));
     assert!(
-        m.text("[data-page-status]").contains("of 5,000"),
+        m.text("[data-page-status]")
+            .contains(&format!("of {}", grouped(5_000))),
         "{}",
         m.text("[data-page-status]")
     );
@@ -485,7 +496,10 @@ async fn ten_thousand_errors_keep_the_dom_bounded_and_filter_sort_chips_and_page
     );
     chip.click();
     settle().await;
-    assert!(m.text("[data-page-status]").contains("of 10,000"));
+    assert!(
+        m.text("[data-page-status]")
+            .contains(&format!("of {}", grouped(10_000)))
+    );
 
     // Sort by field: `_raw` rows read "whole record…" and sort after "field_…".
     m.button("Field").click();

@@ -26,6 +26,9 @@ export const PORTS = {
   /** tests/e2e/trap: the demo and the examples, each behind a mock. */
   e2eTrapDemo: process.env.E2E_TRAP_DEMO_ADDR ?? '127.0.0.1:18944',
   e2eTrapExamples: process.env.E2E_TRAP_EXAMPLES_ADDR ?? '127.0.0.1:18945',
+  /** tests/engines/journeys: the demo and the examples, each behind a mock. */
+  enginesDemo: process.env.ENGINES_DEMO_ADDR ?? '127.0.0.1:18961',
+  enginesExamples: process.env.ENGINES_EXAMPLES_ADDR ?? '127.0.0.1:18962',
   /** tests/e2e/package: the installed npm package, served by the static proxy's mock. */
   e2ePackage: process.env.E2E_PACKAGE_ADDR ?? '127.0.0.1:18935',
   /** tests/e2e/deployment: Caddy, oauth2-proxy's stand-in, serve, and Prolific's (a mock). */
