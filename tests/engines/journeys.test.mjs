@@ -346,6 +346,8 @@ describe(`the widget in ${label}`, () => {
       if (name === 'partial with its rejected records' && ENGINE !== 'chromium') {
         mkdirSync(SCREENSHOTS, { recursive: true });
         const file = join(SCREENSHOTS, `narrow-${ENGINE}.png`);
+        // The import's badge and the first rejected records, as cards.
+        await frameJs(WIDTHS.indexOf(360), () => document.querySelector('.pdm-import').scrollIntoView());
         const frame = (await page.driver.findElements({ css: 'iframe' }))[WIDTHS.indexOf(360)];
         writeFileSync(file, Buffer.from(await frame.takeScreenshot(), 'base64'));
         assert.ok(statSync(file).size > 1000);
