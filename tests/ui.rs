@@ -63,15 +63,19 @@ async fn every_import_status_badge_has_hook_icon_and_words() {
             Some(raw)
         );
         assert!(m.text(".pdm-badge-label").contains(words), "{raw}");
-        // The icon is drawn (SVG), not a glyph a font may lack.
-        let path = m
-            .one(".pdm-badge-icon path")
-            .get_attribute("d")
+        // The icon is drawn (an SVG mask), not a glyph a font may lack.
+        let drawn = m
+            .one(".pdm-badge-icon")
+            .get_attribute("style")
             .unwrap_or_default();
-        assert_eq!(
-            path,
-            present::import_status(&ImportStatus::from(raw)).path,
-            "{raw} has an icon"
+        assert!(
+            drawn.starts_with("--pdm-icon:url(\"data:image/svg+xml,"),
+            "{drawn}"
+        );
+        let path = present::import_status(&ImportStatus::from(raw)).path;
+        assert!(
+            drawn.contains(&dataset_monitor::config::query::escape_component(path)),
+            "{raw} has its icon: {drawn}"
         );
         assert!(m.text(".pdm-badge-icon").is_empty(), "{raw}: no text glyph");
         assert_eq!(

@@ -24,9 +24,7 @@ fn badge(look: BadgeLook, raw: String, hook: Hook) -> impl IntoView {
     };
     view! {
         <span class=class part="badge" title=title data-import-status=import_hook data-dataset-status=dataset_hook>
-            <svg class="pdm-badge-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-                <path d=look.path/>
-            </svg>
+            <span class="pdm-badge-icon" aria-hidden="true" style=present::icon_style(look.path)></span>
             <span class="pdm-badge-label">{look.label}</span>
         </span>
     }

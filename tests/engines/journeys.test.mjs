@@ -362,13 +362,17 @@ describe(`the widget in ${label}`, () => {
     await frameUntil(narrow, '[role=status] [data-import-status="pending_schema"]');
     const badges = await frameJs(narrow, () => [...document.querySelectorAll('.pdm-badge')].map((b) => {
       const r = b.getBoundingClientRect();
-      const icon = b.querySelector('.pdm-badge-icon').getBoundingClientRect();
-      return { height: r.height, width: r.width, right: r.right, radius: parseFloat(getComputedStyle(b).borderTopLeftRadius), icon: icon.width };
+      const icon = b.querySelector('.pdm-badge-icon');
+      const style = getComputedStyle(icon);
+      return {
+        height: r.height, width: r.width, right: r.right, radius: parseFloat(getComputedStyle(b).borderTopLeftRadius),
+        icon: icon.getBoundingClientRect().width, mask: style.maskImage || style.webkitMaskImage,
+      };
     }));
     assert.ok(badges.length > 0);
     for (const b of badges) {
       assert.ok(b.right <= 360, JSON.stringify(b));
-      assert.ok(b.icon > 4, `the icon is drawn: ${JSON.stringify(b)}`);
+      assert.ok(b.icon > 4 && /^url\("data:image\/svg\+xml,/.test(b.mask), `the icon is drawn: ${JSON.stringify(b)}`);
       assert.ok(b.radius <= b.height / 2 + 0.5 && b.radius < 20, `a pill or a rounded box, not an oval: ${JSON.stringify(b)}`);
     }
   });
