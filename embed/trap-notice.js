@@ -38,7 +38,9 @@
     WebAssembly.instantiateStreaming = async function (source, imports) {
       const response = await source;
       const result = await streaming.call(this, response, imports);
-      if (!OURS.test(String(response && response.url))) return result;
+      // The file's own name, not its path: a page under /dataset-monitor/ is not the widget.
+      const file = String(response && response.url).split(/[?#]/)[0].split('/').pop();
+      if (!OURS.test(file)) return result;
       const exports = {};
       for (const [name, value] of Object.entries(result.instance.exports)) {
         exports[name] = typeof value === 'function' ? guard(value) : value;

@@ -707,7 +707,19 @@ const RESTORE_BROWSER_CALLS: &str = r#"
 #[wasm_bindgen_test]
 async fn every_browser_call_that_throws_leaves_the_widget_working() {
     use dataset_monitor::ui::format::Formatters;
+    /// Puts the browser calls back however the test ends, so that no later test of this
+    /// page runs with them broken.
+    struct Restore;
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            run_js(RESTORE_BROWSER_CALLS);
+        }
+    }
+    // The page's formatters are made on first use: made now, with Intl working, so that
+    // the other tests of this page see grouped numbers whichever runs first.
+    dataset_monitor::ui::format::number(0);
     run_js(BREAK_BROWSER_CALLS);
+    let _restore = Restore;
     // Intl gone: plain digits, English and UTC.
     let formatters = Formatters::new("en-US");
     assert_eq!(formatters.resolved_locale(), None);
@@ -734,5 +746,4 @@ async fn every_browser_call_that_throws_leaves_the_widget_working() {
     );
     assert_eq!(m.all("table[data-error-table] tbody tr").len(), 2);
     assert!(!m.has(".pdm-panic"), "{}", m.root.inner_html());
-    run_js(RESTORE_BROWSER_CALLS);
 }

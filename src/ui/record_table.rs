@@ -158,8 +158,8 @@ pub fn RecordTable(
             let preview = kept.as_ref().map(|(_, k)| preview(&k.bytes));
             let absent = kept.is_none().then_some("not in the file");
             view! {
-                <td class="pdm-num" data-line="" data-label="Line">{line}</td>
-                <td data-record="" data-label="Record in your file">
+                <td class="pdm-num" data-line="" data-label="Line" role="cell">{line}</td>
+                <td data-record="" data-label="Record in your file" role="cell">
                     {preview.map(|p| view! {
                         <button type="button" class="pdm-link pdm-rec" aria-expanded=move || open().to_string() on:click=toggle>
                             {p}
@@ -174,11 +174,11 @@ pub fn RecordTable(
             move || open().then(|| record_detail(&f, &k, &e))
         });
         view! {
-            <tr data-row=i.to_string()>
-                <td class="pdm-num" data-label="Record">{e.record_index.map(|n| n.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
+            <tr data-row=i.to_string() role="row">
+                <td class="pdm-num" data-label="Record" role="cell">{e.record_index.map(|n| n.to_string()).unwrap_or_else(|| "—".to_owned())}</td>
                 {cells}
-                <td class:pdm-raw=e.is_whole_record() data-label="Field">{field_label(&e).to_owned()}</td>
-                <td data-label="Reason">{reason_label(&e).to_owned()}</td>
+                <td class:pdm-raw=e.is_whole_record() data-label="Field" role="cell">{field_label(&e).to_owned()}</td>
+                <td data-label="Reason" role="cell">{reason_label(&e).to_owned()}</td>
             </tr>
             {detail}
         }
@@ -229,31 +229,33 @@ pub fn RecordTable(
                 </button>
                 <button type="button" on:click=move |_| download(true)>"Download filtered (CSV)"</button>
             </div>
-            <div class="pdm-scroll pdm-records">
-                <table class="pdm-table" part="error-table" data-error-table="">
+            // The roles keep the table a table for screen readers where the cards of a narrow
+            // widget make its parts blocks (WebKit drops the semantics of a restyled table).
+            <div class="pdm-scroll pdm-records-scroll">
+                <table class="pdm-table" part="error-table" data-error-table="" role="table">
                     <caption>
                         "Rejected records. Record numbers are 0-based, as the API sends them (0 is the first record in the file); lines are 1-based, as an editor shows them."
                     </caption>
-                    <thead>
-                        <tr>
-                            <th scope="col" aria-sort=move || aria_sort(SortKey::RecordIndex)>
+                    <thead role="rowgroup">
+                        <tr role="row">
+                            <th scope="col" role="columnheader" aria-sort=move || aria_sort(SortKey::RecordIndex)>
                                 <button type="button" class="pdm-sort" on:click=move |_| sort_by(SortKey::RecordIndex)>
                                     "Record (0-based)"
                                 </button>
                             </th>
                             {move || joined.with(Option::is_some).then(|| view! {
-                                <th scope="col" class="pdm-num">"Line"</th>
-                                <th scope="col">"Record in your file"</th>
+                                <th scope="col" role="columnheader" class="pdm-num">"Line"</th>
+                                <th scope="col" role="columnheader">"Record in your file"</th>
                             })}
-                            <th scope="col" aria-sort=move || aria_sort(SortKey::Field)>
+                            <th scope="col" role="columnheader" aria-sort=move || aria_sort(SortKey::Field)>
                                 <button type="button" class="pdm-sort" on:click=move |_| sort_by(SortKey::Field)>
                                     "Field"
                                 </button>
                             </th>
-                            <th scope="col">"Reason"</th>
+                            <th scope="col" role="columnheader">"Reason"</th>
                         </tr>
                     </thead>
-                    <tbody>
+                    <tbody role="rowgroup">
                         <For each=visible key=|(i, _, f)| (*i, f.as_ref().map(|f| Arc::as_ptr(f) as usize)) children=row/>
                     </tbody>
                 </table>
@@ -321,8 +323,8 @@ fn record_detail(
         Fields::Raw(text) => vec![("whole line (could not be parsed)".to_owned(), text, true)],
     };
     view! {
-        <tr class="pdm-detail" data-detail=kept.index.to_string()>
-            <td colspan="5">
+        <tr class="pdm-detail" data-detail=kept.index.to_string() role="row">
+            <td colspan="5" role="cell">
                 {finding.map(|f| view! { <p class="pdm-finding" data-finding="">{f}</p> })}
                 <table class="pdm-kv">
                     <caption>{caption}</caption>

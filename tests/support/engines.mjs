@@ -47,13 +47,32 @@ async function waitForServer(url, ms = 20000) {
   throw new Error(`${url} did not answer within ${ms} ms`);
 }
 
-/** An X display for WebKitGTK: the caller's DISPLAY, or an Xvfb of our own. */
-async function display() {
-  if (process.env.DISPLAY) return { name: process.env.DISPLAY, stop: () => {} };
-  const number = 90 + Math.floor(Math.random() * 400);
-  const xvfb = spawn('Xvfb', [`:${number}`, '-screen', '0', '1400x1000x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-  for (let i = 0; i < 50 && !existsSync(`/tmp/.X11-unix/X${number}`); i++) await sleep(100);
-  return { name: `:${number}`, stop: () => xvfb.kill() };
+/**
+ * An X display for WebKitGTK: the caller's DISPLAY, or an Xvfb of our own, which picks a
+ * free display number and writes it once it is ready (`-displayfd`).
+ */
+function display() {
+  if (process.env.DISPLAY) return Promise.resolve({ name: process.env.DISPLAY, stop: () => {} });
+  return new Promise((resolve, reject) => {
+    const xvfb = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '1400x1000x24', '-nolisten', 'tcp'],
+      { stdio: ['ignore', 'pipe', 'ignore'] });
+    const timer = setTimeout(() => {
+      xvfb.kill();
+      reject(new Error('Xvfb did not start within 10 s'));
+    }, 10000);
+    xvfb.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`Xvfb: ${error.message} (scripts/setup installs xvfb)`));
+    });
+    xvfb.once('exit', (code) => reject(new Error(`Xvfb exited (${code}) before it was ready`)));
+    let out = '';
+    xvfb.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (!out.includes('\n')) return;
+      clearTimeout(timer);
+      resolve({ name: `:${out.trim()}`, stop: () => xvfb.kill() });
+    });
+  });
 }
 
 /** `en-US` → `en_US.UTF-8` (WebKitGTK reads its language from LANG); `C.UTF-8` stays. */
@@ -127,12 +146,17 @@ export async function startEngine(name, { language = 'en-US' } = {}) {
   const screen = setup.needsDisplay ? await display() : null;
   const env = { ...process.env, ...setup.env, ...(screen ? { DISPLAY: screen.name } : {}) };
   const driverProcess = spawn(setup.command[0], setup.command.slice(1), { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const failedToStart = new Promise((_, reject) => {
+    driverProcess.once('error', (error) => reject(new Error(`${name}'s driver ${setup.command[0]}: ${error.message}`)));
+    driverProcess.once('exit', (code) => reject(new Error(`${name}'s driver exited (${code}) before it answered`)));
+  });
+  failedToStart.catch(() => {});
   const stop = () => {
     driverProcess.kill();
     screen?.stop();
   };
   try {
-    await waitForServer(`http://127.0.0.1:${port}/status`);
+    await Promise.race([waitForServer(`http://127.0.0.1:${port}/status`), failedToStart]);
     const driver = await new Builder().usingServer(`http://127.0.0.1:${port}`).withCapabilities(setup.capabilities).build();
     await driver.manage().setTimeouts({ script: 30000, pageLoad: 30000 });
     return new Page(name, driver, stop, `http://127.0.0.1:${port}`);
