@@ -196,6 +196,35 @@ async fn v4_without_schema_explains_pending_schema_and_lists_imports() {
 }
 
 #[wasm_bindgen_test]
+async fn an_id_may_break_after_each_hyphen_and_reads_unchanged() {
+    for id in [
+        "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        "<b>a-b</b>",
+        "no_hyphen",
+    ] {
+        let d = dataset(&format!(
+            r#"{{"id": {id:?}, "name": "n", "schema_version": "3"}}"#
+        ));
+        let m = mount(move || view! { <DatasetHeader dataset=d/> });
+        settle().await;
+        // A <wbr> after each group (a line may not break after a hyphen that a digit
+        // follows, as most of a UUID's are): after each hyphen, and at the end.
+        let breaks = m.all(".pdm-id wbr");
+        assert_eq!(breaks.len(), id.split('-').count(), "{id}");
+        for wbr in &breaks[..breaks.len() - 1] {
+            let before = wbr
+                .previous_sibling()
+                .and_then(|n| n.text_content())
+                .unwrap_or_default();
+            assert!(before.ends_with('-'), "{id}: a break after {before:?}");
+        }
+        // The text, copied or read aloud, is the id, and never markup.
+        assert_eq!(m.text(".pdm-id"), id);
+        assert!(m.all(".pdm-id b").is_empty(), "{id}");
+    }
+}
+
+#[wasm_bindgen_test]
 async fn hostile_strings_render_as_text_never_markup() {
     let d = dataset(
         r#"{"id": "<b>id</b>", "name": "<img src=x onerror=\"window.__pwned=1\">", "schema_version": "3",
