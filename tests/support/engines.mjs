@@ -286,11 +286,6 @@ export class Page {
     return this.js((s) => find(s), selector);
   }
 
-  /** Clicks the first match as a person would (a WebDriver click). */
-  async click(selector) {
-    await (await this.element(selector)).click();
-  }
-
   /** Clicks the first button whose text contains `label`. */
   async clickButton(label, within = '') {
     const button = await this.until(`a button "${label}"`, () =>
@@ -318,18 +313,8 @@ export class Page {
     }, input, text);
   }
 
-  /** Types into an input, after what it has. */
-  async type(selector, text) {
-    await (await this.element(selector)).sendKeys(text);
-  }
-
   /** Chooses `path` in a file input. */
   async chooseFile(selector, path) {
     await (await this.element(selector)).sendKeys(path);
-  }
-
-  async screenshot(file) {
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(file, Buffer.from(await this.driver.takeScreenshot(), 'base64'));
   }
 }
