@@ -402,6 +402,7 @@ async fn run_serve(mut plan: ServePlan) -> Result<(), StartError> {
             );
         }
     }
+    plan.config.token.log_source();
     fit_to_open_files(&mut plan.limits);
     let access = Arc::new(plan.access);
     let occupancy = Arc::new(Occupancy::default());
@@ -418,13 +419,18 @@ async fn run_serve(mut plan: ServePlan) -> Result<(), StartError> {
     let listener = bind(plan.listen).await?;
     if let Some(address) = plan.admin_listen {
         let admin = bind(address).await?;
+        let hosts = plan
+            .config
+            .hosts
+            .clone()
+            .with_listen(admin.local_addr().unwrap_or(address));
         tracing::info!(%address, "admin listening: /healthz, /metrics");
         let limits = ConnectionLimits {
             max_connections: 64,
             ..ConnectionLimits::default()
         };
         tokio::spawn(async move {
-            let routers = vec![admin::router(metrics)];
+            let routers = vec![admin::router(metrics, hosts)];
             let occupancy = Arc::new(Occupancy::default());
             if let Err(error) =
                 connections::serve(admin, routers, limits, occupancy, shutdown_signal()).await
@@ -493,7 +499,13 @@ fn fit_to_open_files(limits: &mut ConnectionLimits) {
     }
 }
 
-/// Re-reads the datasets file on SIGHUP.
+/// How long a SIGHUP's re-read of the datasets file may take before it is given up.
+const RELOAD_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Re-reads the datasets file on SIGHUP, on a thread of its own: a file that blocks on
+/// read (a FIFO, a hung network mount) never holds up the runtime that accepts
+/// connections. A read that takes longer than [`RELOAD_TIMEOUT`] is given up (its late
+/// result is dropped) and the previous list stays.
 fn reload_on_sighup(access: Arc<Access>) {
     #[cfg(unix)]
     tokio::spawn(async move {
@@ -502,18 +514,59 @@ fn reload_on_sighup(access: Arc<Access>) {
         else {
             return;
         };
+        let reading = Arc::new(std::sync::atomic::AtomicBool::new(false));
         while hangups.recv().await.is_some() {
-            match access.reload() {
-                Ok(Some(count)) => tracing::info!(datasets = count, "allowed datasets re-read"),
-                Ok(None) => tracing::info!("SIGHUP: no datasets file to re-read"),
-                Err(error) => {
-                    tracing::error!(%error, "allowed datasets not re-read; the previous list stays");
-                }
-            }
+            reload(&access, &reading).await;
         }
     });
     #[cfg(not(unix))]
     drop(access);
+}
+
+/// One SIGHUP's re-read. A plain thread rather than `spawn_blocking`: a read that never
+/// returns would make the runtime wait for it at shutdown.
+#[cfg(unix)]
+async fn reload(access: &Arc<Access>, reading: &Arc<std::sync::atomic::AtomicBool>) {
+    use std::sync::atomic::Ordering;
+    let Some(read) = access.datasets_reader() else {
+        tracing::info!("SIGHUP: no datasets file to re-read");
+        return;
+    };
+    if reading.swap(true, Ordering::SeqCst) {
+        tracing::error!(
+            "SIGHUP ignored: an earlier re-read of the datasets file is still waiting on it"
+        );
+        return;
+    }
+    let (done, result) = tokio::sync::oneshot::channel();
+    let flag = Arc::clone(reading);
+    let spawned = std::thread::Builder::new()
+        .name("datasets-reload".into())
+        .spawn(move || {
+            let ids = read();
+            flag.store(false, Ordering::SeqCst);
+            let _ = done.send(ids);
+        });
+    if let Err(error) = spawned {
+        reading.store(false, Ordering::SeqCst);
+        tracing::error!(%error, "allowed datasets not re-read; the previous list stays");
+        return;
+    }
+    match tokio::time::timeout(RELOAD_TIMEOUT, result).await {
+        Ok(Ok(Ok(ids))) => {
+            let count = access.apply(ids);
+            tracing::info!(datasets = count, "allowed datasets re-read");
+        }
+        Ok(Ok(Err(error))) => {
+            tracing::error!(%error, "allowed datasets not re-read; the previous list stays");
+        }
+        Ok(Err(_)) => tracing::error!("the datasets re-read stopped; the previous list stays"),
+        Err(_) => tracing::error!(
+            timeout_s = RELOAD_TIMEOUT.as_secs(),
+            "the datasets file did not finish reading in time (a FIFO, a hung mount?); \
+             the previous list stays"
+        ),
+    }
 }
 
 async fn bind(address: SocketAddr) -> Result<TcpListener, StartError> {

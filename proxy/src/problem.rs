@@ -1,8 +1,7 @@
 //! Local error answers, in the shape Prolific uses (`{"error": {…}}`), so the widget
 //! reads the proxy's own errors the way it reads Prolific's.
 
-use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -42,16 +41,33 @@ impl Problem {
     }
 }
 
-impl IntoResponse for Problem {
-    fn into_response(self) -> Response {
-        let body = json!({
+impl Problem {
+    /// The JSON body: `{"error": {"status", "error_code", "title", "detail"}}`.
+    pub fn body(&self) -> Vec<u8> {
+        json!({
             "error": {
                 "status": self.status.as_u16(),
                 "error_code": self.status.as_u16(),
                 "title": self.status.canonical_reason().unwrap_or("Error"),
                 "detail": self.detail,
             }
-        });
-        (self.status, Json(body)).into_response()
+        })
+        .to_string()
+        .into_bytes()
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let body = self.body();
+        (
+            self.status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body,
+        )
+            .into_response()
     }
 }

@@ -256,25 +256,21 @@ async fn workspaces_are_checked_on_the_dataset_before_any_import_is_forwarded() 
     let addr = start_proxy_with(config(&upstream.url), access, ConnectionLimits::default()).await;
     let import = |id: &str| format!("{}/imports/{OK_IMPORT}", dataset(id));
 
-    // An import of an unknown dataset: the dataset is read first, then the import.
-    assert_eq!(
-        request(addr, "GET", &import(IN_WORKSPACE), &[])
-            .await
-            .status,
-        200
-    );
-    assert_eq!(upstream.hits_for(IN_WORKSPACE), 1);
-    assert_eq!(upstream.hits_for(&import(IN_WORKSPACE)), 1);
-    // Known now: the next import goes straight up.
-    assert_eq!(
-        request(addr, "GET", &import(IN_WORKSPACE), &[])
-            .await
-            .status,
-        200
-    );
-    assert_eq!(upstream.hits_for(IN_WORKSPACE), 1);
+    // An import: its dataset is read first, then the import; each time, so that a
+    // dataset moved to another workspace is refused at once (the cache, off here, is the
+    // only thing that may share a dataset's answer).
+    for round in 1..=2 {
+        assert_eq!(
+            request(addr, "GET", &import(IN_WORKSPACE), &[])
+                .await
+                .status,
+            200
+        );
+        assert_eq!(upstream.hits_for(IN_WORKSPACE), round);
+        assert_eq!(upstream.hits_for(&import(IN_WORKSPACE)), round);
+    }
 
-    // Another workspace: the dataset is read once to learn that, the import never.
+    // Another workspace: the dataset is read to learn that, the import never.
     let refused = request(addr, "GET", &import(OTHER_WORKSPACE), &[]).await;
     assert_eq!(refused.status, 404);
     assert_eq!(
@@ -289,7 +285,7 @@ async fn workspaces_are_checked_on_the_dataset_before_any_import_is_forwarded() 
             .status,
         404
     );
-    assert_eq!(upstream.hits_for(OTHER_WORKSPACE), 1, "judged once");
+    assert_eq!(upstream.hits_for(OTHER_WORKSPACE), 3, "judged each time");
     assert_eq!(
         upstream.hits_for(&import(OTHER_WORKSPACE)),
         0,
@@ -330,6 +326,142 @@ async fn the_user_header_is_required_from_a_trusted_proxy_and_limits_per_user() 
         "one user's burst is not another's"
     );
     assert_eq!(upstream.hits(), 3);
+}
+
+#[tokio::test]
+async fn a_request_naming_two_users_is_refused_before_prolific_is_contacted() {
+    let upstream = FakeUpstream::start().await;
+    let mut config = config(&upstream.url);
+    config.callers = Callers {
+        trusted: vec!["127.0.0.1/32".parse().expect("cidr")],
+        user_header: Some(HeaderName::from_static("x-auth-request-email")),
+    };
+    let addr = start_proxy(config).await;
+    let path = dataset(OK_DATASET);
+    // A front proxy that appends its header to the client's, rather than replacing it.
+    let two_lines = request(
+        addr,
+        "GET",
+        &path,
+        &[
+            "X-Auth-Request-Email: mallory@example.org",
+            "X-Auth-Request-Email: frank@example.org",
+        ],
+    )
+    .await;
+    let joined = request(
+        addr,
+        "GET",
+        &path,
+        &["X-Auth-Request-Email: mallory@example.org, frank@example.org"],
+    )
+    .await;
+    for response in [&two_lines, &joined] {
+        assert_eq!(response.status, 400, "{}", response.body);
+        assert!(response.is_prolific_error(400));
+        assert!(!response.body.contains("mallory"));
+    }
+    assert_eq!(upstream.hits(), 0, "refused before Prolific is contacted");
+    let one = request(
+        addr,
+        "GET",
+        &path,
+        &["X-Auth-Request-Email: frank@example.org"],
+    )
+    .await;
+    assert_eq!(one.status, 200);
+}
+
+#[tokio::test]
+async fn forwarded_for_is_read_right_to_left_across_header_lines() {
+    let upstream = FakeUpstream::start().await;
+    let mut config = config(&upstream.url);
+    config.callers = Callers {
+        trusted: vec!["127.0.0.1/32".parse().expect("cidr")],
+        user_header: None,
+    };
+    config.rate_per_minute = NonZeroU32::new(1).expect("non-zero");
+    config.rate_burst = NonZeroU32::new(1).expect("non-zero");
+    let addr = start_proxy(config).await;
+    let path = dataset(OK_DATASET);
+    let first = request(
+        addr,
+        "GET",
+        &path,
+        &["X-Forwarded-For: 6.6.6.6, 198.51.100.7"],
+    )
+    .await;
+    // The client forged other left-hand entries; the right-most is what the front proxy
+    // saw, and it is the same client: its one request this minute is spent.
+    let forged = request(
+        addr,
+        "GET",
+        &path,
+        &[
+            "X-Forwarded-For: 7.7.7.7",
+            "X-Forwarded-For: 8.8.8.8, 198.51.100.7",
+        ],
+    )
+    .await;
+    let other = request(
+        addr,
+        "GET",
+        &path,
+        &["X-Forwarded-For: 6.6.6.6, 198.51.100.8"],
+    )
+    .await;
+    assert_eq!((first.status, forged.status, other.status), (200, 429, 200));
+    assert_eq!(upstream.hits(), 2, "the limited request was not forwarded");
+}
+
+#[tokio::test]
+async fn preflights_pass_the_host_caller_and_rate_checks_first() {
+    let upstream = FakeUpstream::start().await;
+    let mut config = config(&upstream.url);
+    config.allow_origins = vec![HeaderValue::from_static("https://intranet.example.org")];
+    config.callers = Callers {
+        trusted: vec!["127.0.0.1/32".parse().expect("cidr")],
+        user_header: Some(HeaderName::from_static("x-auth-request-email")),
+    };
+    let addr = start_proxy(config).await;
+    let preflight = |host: String, user: Option<&'static str>| {
+        let target = dataset(OK_DATASET);
+        async move {
+            let mut lines = format!(
+                "OPTIONS {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\
+                 Origin: https://intranet.example.org\r\n\
+                 Access-Control-Request-Method: GET\r\n"
+            );
+            if let Some(user) = user {
+                lines.push_str(&format!("X-Auth-Request-Email: {user}\r\n"));
+            }
+            lines.push_str("\r\n");
+            send_raw(addr, lines.as_bytes()).await
+        }
+    };
+    let rebound = preflight(
+        format!("rebound.example:{}", addr.port()),
+        Some("ada@example.org"),
+    )
+    .await;
+    assert_eq!(rebound.status, 421);
+    let anonymous = preflight(addr.to_string(), None).await;
+    assert_eq!(anonymous.status, 401);
+    for refused in [&rebound, &anonymous] {
+        assert!(
+            refused.is_prolific_error(refused.status),
+            "{}",
+            refused.body
+        );
+        assert_eq!(refused.header("access-control-allow-methods"), None);
+    }
+    let signed_in = preflight(addr.to_string(), Some("ada@example.org")).await;
+    assert_eq!(signed_in.status, 200);
+    assert_eq!(
+        signed_in.header("access-control-allow-origin"),
+        Some("https://intranet.example.org")
+    );
+    assert_eq!(upstream.hits(), 0, "a preflight never reaches Prolific");
 }
 
 #[tokio::test]

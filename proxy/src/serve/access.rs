@@ -1,27 +1,25 @@
 //! What may be read: the datasets listed with `--allow-dataset`/`--allow-datasets-file`,
 //! and only those in the workspaces listed with `--allow-workspace`. A refused dataset
 //! is answered exactly as a missing one.
+//!
+//! A workspace is judged from the dataset's answer each time: for a dataset, from the
+//! very answer passed on; for an import, from its dataset's answer read with it (shared
+//! and kept like any answer, so for at most `--cache-ttl`). No verdict outlives the
+//! answer it was made from.
 
 use crate::error::StartError;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::routes::is_uuid;
-
-/// How long a dataset's workspace verdict is trusted before it is checked again (a
-/// dataset is rarely moved, but it can be).
-const VERDICT_LIFETIME: Duration = Duration::from_secs(600);
-/// Verdicts kept at most; expired ones are dropped first.
-const MAX_VERDICTS: usize = 10_000;
+use crate::serve::answer::Owner;
 
 /// The access rules, shared by every worker.
 #[derive(Debug, Default)]
 pub struct Access {
     datasets: Option<DatasetList>,
     workspaces: Option<HashSet<String>>,
-    verdicts: Mutex<HashMap<String, (bool, Instant)>>,
 }
 
 /// The allowed dataset ids: those given as flags, plus those in a file that is re-read
@@ -76,17 +74,42 @@ impl Access {
         Ok(Self {
             datasets,
             workspaces,
-            verdicts: Mutex::default(),
         })
     }
 
-    /// Re-reads the datasets file (on SIGHUP). On an error the previous list stays.
+    /// Re-reads the datasets file here and now. On an error the previous list stays.
     /// Returns how many ids are now allowed (`None`: every dataset is).
     pub fn reload(&self) -> Result<Option<usize>, String> {
         match &self.datasets {
             Some(list) => list.reload().map(Some),
             None => Ok(None),
         }
+    }
+
+    /// The work of re-reading the datasets file, to run where a read that blocks harms
+    /// nothing (its own thread); `None` when there is no file. Its result goes to
+    /// [`Access::apply`].
+    pub fn datasets_reader(
+        &self,
+    ) -> Option<impl FnOnce() -> Result<HashSet<String>, String> + Send + 'static> {
+        let list = self.datasets.as_ref()?;
+        let flags = list.flags.clone();
+        let file = list.file.clone()?;
+        Some(move || read_datasets(flags, &file))
+    }
+
+    /// Puts a list read by [`Access::datasets_reader`]'s work in force; returns its size.
+    pub fn apply(&self, ids: HashSet<String>) -> usize {
+        match &self.datasets {
+            Some(list) => list.apply(ids),
+            None => 0,
+        }
+    }
+
+    /// Whether any rule limits what may be read. Without one nothing is ever refused,
+    /// so Prolific's own 404 bodies are passed on; with one, every 404 is the proxy's.
+    pub fn has_rules(&self) -> bool {
+        self.datasets.is_some() || self.workspaces.is_some()
     }
 
     /// Whether the dataset id is on the allow-list (always, without one).
@@ -103,66 +126,55 @@ impl Access {
         self.workspaces.is_some()
     }
 
-    /// The recent verdict on a dataset's workspace: `Some(true)` allowed, `Some(false)`
-    /// refused, `None` not known (or too old): fetch the dataset and [`Access::judge`] it.
-    pub fn verdict(&self, dataset_id: &str) -> Option<bool> {
-        self.workspaces.as_ref()?;
-        let verdicts = self.verdicts.lock().unwrap_or_else(PoisonError::into_inner);
-        let (allowed, when) = verdicts.get(&dataset_id.to_ascii_lowercase())?;
-        (when.elapsed() < VERDICT_LIFETIME).then_some(*allowed)
-    }
-
-    /// Judges a dataset from its answer's body (`workspace_id`), remembers the verdict
-    /// and returns it. A body without a readable `workspace_id` is refused.
-    pub fn judge(&self, dataset_id: &str, body: &[u8]) -> bool {
+    /// Whether a dataset whose 200 answer names this owner (`workspace_id`) may be read.
+    /// Without a workspace list, any; with one, only a listed workspace: a body without a
+    /// readable `workspace_id` is refused.
+    pub fn allows_workspace(&self, owner: &Owner) -> bool {
         let Some(workspaces) = &self.workspaces else {
             return true;
         };
-        #[derive(serde::Deserialize)]
-        struct Owner {
-            workspace_id: Option<String>,
-        }
-        let allowed = serde_json::from_slice::<Owner>(body)
-            .ok()
-            .and_then(|owner| owner.workspace_id)
-            .is_some_and(|workspace| workspaces.contains(workspace.trim()));
-        let mut verdicts = self.verdicts.lock().unwrap_or_else(PoisonError::into_inner);
-        if verdicts.len() >= MAX_VERDICTS {
-            verdicts.retain(|_, (_, when)| when.elapsed() < VERDICT_LIFETIME);
-            if verdicts.len() >= MAX_VERDICTS {
-                verdicts.clear();
-            }
-        }
-        verdicts.insert(dataset_id.to_ascii_lowercase(), (allowed, Instant::now()));
-        allowed
+        matches!(owner, Owner::Named(workspace) if workspaces.contains(&**workspace))
     }
 }
 
 impl DatasetList {
     fn reload(&self) -> Result<usize, String> {
-        let mut ids = self.flags.clone();
-        if let Some(path) = &self.file {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("--allow-datasets-file {}: {e}", path.display()))?;
-            for (number, line) in text.lines().enumerate() {
-                let line = line.split('#').next().unwrap_or_default().trim();
-                if line.is_empty() {
-                    continue;
-                }
-                let id = dataset_id(line).ok_or_else(|| {
-                    format!(
-                        "--allow-datasets-file {} line {}: {line:?} is not a hyphenated UUID",
-                        path.display(),
-                        number + 1
-                    )
-                })?;
-                ids.insert(id);
-            }
-        }
+        let ids = match &self.file {
+            Some(file) => read_datasets(self.flags.clone(), file)?,
+            None => self.flags.clone(),
+        };
+        Ok(self.apply(ids))
+    }
+
+    fn apply(&self, ids: HashSet<String>) -> usize {
         let count = ids.len();
         *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(ids);
-        Ok(count)
+        count
     }
+}
+
+/// The ids in `flags` and in the datasets file at `path`.
+fn read_datasets(
+    mut ids: HashSet<String>,
+    path: &std::path::Path,
+) -> Result<HashSet<String>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("--allow-datasets-file {}: {e}", path.display()))?;
+    for (number, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
+            continue;
+        }
+        let id = dataset_id(line).ok_or_else(|| {
+            format!(
+                "--allow-datasets-file {} line {}: {line:?} is not a hyphenated UUID",
+                path.display(),
+                number + 1
+            )
+        })?;
+        ids.insert(id);
+    }
+    Ok(ids)
 }
 
 fn dataset_id(text: &str) -> Option<String> {
@@ -182,8 +194,8 @@ mod tests {
         let access = Access::new(vec![], None, vec![]).expect("access");
         assert!(access.dataset_listed(A));
         assert!(!access.restricts_workspaces());
-        assert_eq!(access.verdict(A), None);
-        assert!(access.judge(A, b"{}"));
+        assert!(!access.has_rules());
+        assert!(access.allows_workspace(&Owner::NotRead));
     }
 
     #[test]
@@ -209,14 +221,36 @@ mod tests {
     }
 
     #[test]
-    fn workspace_verdicts_come_from_the_dataset_body() {
-        let access = Access::new(vec![], None, vec!["ws-1".into()]).expect("access");
-        assert_eq!(access.verdict(A), None);
-        assert!(access.judge(A, br#"{"id":"x","workspace_id":"ws-1"}"#));
-        assert_eq!(access.verdict(A), Some(true));
-        assert!(!access.judge(B, br#"{"workspace_id":"ws-2"}"#));
-        assert_eq!(access.verdict(B), Some(false));
-        assert!(!access.judge(B, br#"{"workspace_id":null}"#));
-        assert!(!access.judge(B, b"not json"));
+    fn workspaces_are_judged_from_the_owner_the_answer_names() {
+        let access = Access::new(vec![], None, vec![" ws-1 ".into()]).expect("access");
+        assert!(access.has_rules());
+        assert!(access.allows_workspace(&Owner::Named("ws-1".into())));
+        for refused in [
+            Owner::Named("ws-2".into()),
+            Owner::Absent,
+            Owner::Unreadable,
+            Owner::NotRead,
+        ] {
+            assert!(!access.allows_workspace(&refused), "{refused:?}");
+        }
+    }
+
+    #[test]
+    fn the_datasets_file_can_be_read_apart_and_applied_later() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("datasets.txt");
+        std::fs::write(&file, format!("{A}\n")).expect("write");
+        let access = Access::new(vec![], Some(file.clone()), vec![]).expect("access");
+        std::fs::write(&file, format!("{B}\n")).expect("write");
+        let read = access.datasets_reader().expect("a file")().expect("read");
+        assert!(access.dataset_listed(A), "not in force until applied");
+        assert_eq!(access.apply(read), 1);
+        assert!(access.dataset_listed(B) && !access.dataset_listed(A));
+        assert!(
+            Access::new(vec![A.into()], None, vec![])
+                .expect("access")
+                .datasets_reader()
+                .is_none()
+        );
     }
 }

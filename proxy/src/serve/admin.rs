@@ -1,14 +1,19 @@
 //! The admin listener's router: `GET /healthz` and `GET /metrics`, nothing else. It
-//! never calls upstream, so a health check or a scrape costs no Prolific request.
+//! never calls upstream, so a health check or a scrape costs no Prolific request. Like
+//! the main listener it answers only its own names (DNS rebinding): the loopback names,
+//! or the address it listens on, and `--allow-host`.
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
+use crate::serve::framing;
+use crate::serve::hosts::HostAllowList;
 use crate::serve::metrics::{self, Metrics};
 
 /// The body of `GET /healthz`.
@@ -16,13 +21,26 @@ pub const HEALTHY: &str = "ok\n";
 
 /// Answers `GET /healthz` (200 `ok\n`) and `GET /metrics` (the OpenMetrics text);
 /// 405 for other methods on those paths, 404 for other paths. `HEAD` works where `GET`
-/// does.
-pub fn router(metrics: Arc<Metrics>) -> Router {
+/// does. A request with a body, several `Host`s or a `Host` not in `hosts` gets 400 or
+/// 421 first.
+pub fn router(metrics: Arc<Metrics>, hosts: HostAllowList) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(scrape))
         .fallback(not_found)
         .with_state(metrics)
+        .layer(middleware::from_fn_with_state(hosts, checked_host))
+}
+
+async fn checked_host(
+    State(hosts): State<HostAllowList>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if let Some(refusal) = framing::refusal(&request).or_else(|| hosts.refusal(&request)) {
+        return refusal;
+    }
+    next.run(request).await
 }
 
 /// The answer to `GET /healthz`: 200, `text/plain`, `ok\n`. Also for the main
@@ -70,15 +88,31 @@ mod tests {
 
     use crate::serve::metrics::Route;
 
+    const ADMIN: &str = "127.0.0.1:9464";
+
     fn app() -> (Router, Arc<Metrics>) {
         let metrics = Arc::new(Metrics::new(Arc::new(|| 3)));
-        (router(Arc::clone(&metrics)), metrics)
+        let hosts = HostAllowList::new(
+            ADMIN.parse().expect("address"),
+            vec![crate::serve::hosts::AllowedHost::parse("metrics.internal").expect("name")],
+        );
+        (router(Arc::clone(&metrics), hosts), metrics)
     }
 
     async fn call(app: Router, method: Method, uri: &str) -> (StatusCode, Response, String) {
+        call_host(app, method, uri, ADMIN).await
+    }
+
+    async fn call_host(
+        app: Router,
+        method: Method,
+        uri: &str,
+        host: &str,
+    ) -> (StatusCode, Response, String) {
         let request = Request::builder()
             .method(method)
             .uri(uri)
+            .header(header::HOST, host)
             .body(Body::empty())
             .expect("request");
         let response = app.oneshot(request).await.expect("infallible");
@@ -150,6 +184,26 @@ mod tests {
             let (app, _) = app();
             let (status, _, _) = call(app, Method::GET, path).await;
             assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        }
+    }
+
+    #[tokio::test]
+    async fn only_its_own_names_are_answered() {
+        for host in [
+            ADMIN,
+            "localhost:9464",
+            "[::1]:9464",
+            "metrics.internal:9464",
+        ] {
+            let (app, _) = app();
+            let (status, _, _) = call_host(app, Method::GET, "/metrics", host).await;
+            assert_eq!(status, StatusCode::OK, "{host}");
+        }
+        for host in ["rebound.example:9464", "127.0.0.1:8080", "localhost"] {
+            let (app, _) = app();
+            let (status, _, body) = call_host(app, Method::GET, "/metrics", host).await;
+            assert_eq!(status, StatusCode::MISDIRECTED_REQUEST, "{host}");
+            assert!(!body.contains("dataset_proxy_"), "{host}: {body}");
         }
     }
 }

@@ -1,6 +1,9 @@
 //! What comes back from Prolific, checked before it is passed on: a status the two
-//! routes can answer with, never the token, never something a browser could run.
+//! routes can answer with, never the token (in a header, or in the body in any JSON
+//! escape), never something a browser could run, and only the headers the widget reads,
+//! rebuilt from their checked values.
 
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -23,12 +26,30 @@ pub const PASSED_STATUSES: [u16; 13] = [
 pub struct Answer {
     /// The upstream's status.
     pub status: StatusCode,
-    /// `application/json` as sent, or `text/plain` for anything else; none for no body.
+    /// `application/json` (with `charset=utf-8` when declared so) for any JSON type, or
+    /// `text/plain` for anything else; none for no body.
     pub content_type: Option<HeaderValue>,
-    /// The upstream's `Retry-After`, passed on.
+    /// The upstream's `Retry-After`, when it is delta-seconds or an HTTP-date, rewritten
+    /// from its parsed value.
     pub retry_after: Option<HeaderValue>,
+    /// For a 200 read with [`Answer::check`]'s `owner_field`: that field of the body.
+    pub owner: Owner,
     /// The body.
     pub body: Bytes,
+}
+
+/// One top-level string field of a 200 answer's body that access is judged on: a
+/// dataset's `workspace_id`, an import's `dataset_id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// Not asked for, or not a 200.
+    NotRead,
+    /// The body is a JSON object without the field (or with `null`).
+    Absent,
+    /// The field's value.
+    Named(Arc<str>),
+    /// The body is not a JSON object, the field is not a string, or it appears twice.
+    Unreadable,
 }
 
 /// Why an upstream answer is not passed on.
@@ -36,27 +57,66 @@ pub struct Answer {
 pub enum Rejected {
     /// A status outside [`PASSED_STATUSES`].
     Status(u16),
-    /// The body holds the proxy's token.
+    /// The body or a header passed on holds the proxy's token.
     HoldsToken,
 }
 
+/// The body of [`Answer::not_found`], made once.
+static NOT_FOUND_BODY: LazyLock<Bytes> =
+    LazyLock::new(|| Bytes::from(Problem::dataset_not_found().body()));
+
+/// The longest `Retry-After` in seconds passed on (a day); a longer one is dropped.
+const MAX_RETRY_AFTER_SECONDS: u64 = 86_400;
+
 impl Answer {
-    /// Checks an upstream answer; `token` is searched for in the body.
-    pub fn check(upstream: UpstreamResponse, token: &Token) -> Result<Self, Rejected> {
+    /// Checks an upstream answer: its status, the token in the body (also JSON-escaped)
+    /// and in every header passed on. For a 200, reads the body's `owner_field` when given.
+    pub fn check(
+        upstream: UpstreamResponse,
+        token: &Token,
+        owner_field: Option<&'static str>,
+    ) -> Result<Self, Rejected> {
         let status = upstream.status;
         if !PASSED_STATUSES.contains(&status.as_u16()) {
             return Err(Rejected::Status(status.as_u16()));
         }
-        if token.is_in(&upstream.body) {
+        if token.is_in_json(&upstream.body) {
             return Err(Rejected::HoldsToken);
         }
         let content_type = content_type(&upstream.headers, &upstream.body);
+        let retry_after = retry_after(&upstream.headers);
+        // Both are rebuilt from parsed values and cannot hold it; checked all the same, so
+        // that a header added here later is covered too.
+        if [&content_type, &retry_after]
+            .into_iter()
+            .flatten()
+            .any(|value| token.is_in(value.as_bytes()))
+        {
+            return Err(Rejected::HoldsToken);
+        }
+        let owner = match owner_field {
+            Some(field) if status == StatusCode::OK => Owner::read(&upstream.body, field),
+            _ => Owner::NotRead,
+        };
         Ok(Self {
             status,
             content_type,
-            retry_after: upstream.headers.get(header::RETRY_AFTER).cloned(),
+            retry_after,
+            owner,
             body: upstream.body,
         })
+    }
+
+    /// The proxy's own 404, the one answer for a dataset or import that is missing and for
+    /// one this proxy may not read: the same status, headers and body either way.
+    pub fn not_found() -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            content_type: Some(HeaderValue::from_static("application/json")),
+            retry_after: None,
+            owner: Owner::NotRead,
+            body: NOT_FOUND_BODY.clone(),
+        }
     }
 
     /// The whole seconds of `Retry-After`, when it is given in seconds.
@@ -129,22 +189,86 @@ impl Rejected {
     }
 }
 
-/// JSON stays JSON; anything else is plain text, so a browser never renders upstream
-/// HTML or runs upstream script under the proxy's origin.
+impl Owner {
+    /// Reads the top-level string `field` of a JSON object body.
+    fn read(body: &[u8], field: &'static str) -> Self {
+        struct Field(&'static str);
+        impl<'de> serde::de::DeserializeSeed<'de> for Field {
+            type Value = Owner;
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Owner, D::Error> {
+                d.deserialize_map(self)
+            }
+        }
+        impl<'de> serde::de::Visitor<'de> for Field {
+            type Value = Owner;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Owner, A::Error> {
+                let mut found: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key != self.0 {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    } else if found.is_some() {
+                        // Two values: whichever a reader believes, we cannot say which.
+                        return Err(serde::de::Error::duplicate_field(self.0));
+                    } else {
+                        found = Some(map.next_value()?);
+                    }
+                }
+                Ok(match found.flatten() {
+                    Some(value) => Owner::Named(Arc::from(value.trim())),
+                    None => Owner::Absent,
+                })
+            }
+        }
+        let mut reader = serde_json::Deserializer::from_slice(body);
+        serde::de::DeserializeSeed::deserialize(Field(field), &mut reader)
+            .and_then(|owner| reader.end().map(|()| owner))
+            .unwrap_or(Owner::Unreadable)
+    }
+}
+
+/// JSON stays JSON, as `application/json` with at most a UTF-8 charset; anything else is
+/// plain text, so a browser never renders upstream HTML or runs upstream script under
+/// the proxy's origin. Nothing of the declared value is passed on but its type.
 fn content_type(headers: &HeaderMap, body: &[u8]) -> Option<HeaderValue> {
-    let declared = headers.get(header::CONTENT_TYPE);
-    let is_json = declared
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split(';').next())
-        .map(|essence| essence.trim().to_ascii_lowercase())
-        .is_some_and(|essence| essence == "application/json" || essence.ends_with("+json"));
-    if is_json {
-        declared.cloned()
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .map(|value| value.to_str().unwrap_or_default().to_ascii_lowercase());
+    let mut parts = declared.as_deref().unwrap_or_default().split(';');
+    let essence = parts.next().unwrap_or_default().trim();
+    if essence == "application/json" || essence.ends_with("+json") {
+        let utf8 = parts.any(|parameter| {
+            parameter.split_once('=').is_some_and(|(name, value)| {
+                name.trim() == "charset" && value.trim().trim_matches('"') == "utf-8"
+            })
+        });
+        Some(HeaderValue::from_static(if utf8 {
+            "application/json; charset=utf-8"
+        } else {
+            "application/json"
+        }))
     } else if body.is_empty() && declared.is_none() {
         None
     } else {
         Some(HeaderValue::from_static("text/plain; charset=utf-8"))
     }
+}
+
+/// `Retry-After` as delta-seconds (at most a day) or an HTTP-date, rewritten from the
+/// parsed value; anything else is dropped.
+fn retry_after(headers: &HeaderMap) -> Option<HeaderValue> {
+    let text = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if !text.is_empty() && text.len() <= 10 && text.bytes().all(|b| b.is_ascii_digit()) {
+        let seconds: u64 = text.parse().ok()?;
+        return (seconds <= MAX_RETRY_AFTER_SECONDS).then(|| HeaderValue::from(seconds));
+    }
+    let date = httpdate::parse_http_date(text).ok()?;
+    HeaderValue::from_str(&httpdate::fmt_http_date(date)).ok()
 }
 
 /// Marks every API answer (local or forwarded) as never to be sniffed or rendered.
@@ -186,7 +310,7 @@ mod tests {
     fn only_the_routes_statuses_pass() {
         for status in PASSED_STATUSES {
             assert!(
-                Answer::check(upstream(status, None, ""), &token("tok_passed")).is_ok(),
+                Answer::check(upstream(status, None, ""), &token("tok_passed"), None).is_ok(),
                 "{status}"
             );
         }
@@ -194,7 +318,7 @@ mod tests {
             101, 204, 206, 301, 302, 304, 307, 402, 407, 418, 451, 501, 511,
         ] {
             assert_eq!(
-                Answer::check(upstream(status, None, ""), &token("tok_passed")).err(),
+                Answer::check(upstream(status, None, ""), &token("tok_passed"), None).err(),
                 Some(Rejected::Status(status))
             );
         }
@@ -208,7 +332,7 @@ mod tests {
             r#"{"echo":"Token tok_secret"}"#,
         );
         assert_eq!(
-            Answer::check(leak, &token("tok_secret")).err(),
+            Answer::check(leak, &token("tok_secret"), None).err(),
             Some(Rejected::HoldsToken)
         );
     }
@@ -216,7 +340,7 @@ mod tests {
     #[test]
     fn non_json_bodies_become_plain_text() {
         let kind = |ct: Option<&str>, body: &str| {
-            Answer::check(upstream(502, ct, body), &token("zz-secret"))
+            Answer::check(upstream(502, ct, body), &token("zz-secret"), None)
                 .expect("passed")
                 .content_type
                 .map(|v| v.to_str().expect("text").to_owned())
@@ -226,8 +350,17 @@ mod tests {
             Some("application/json")
         );
         assert_eq!(
-            kind(Some("application/problem+json; charset=utf-8"), "{}").as_deref(),
-            Some("application/problem+json; charset=utf-8")
+            kind(Some("application/problem+json; charset=UTF-8"), "{}").as_deref(),
+            Some("application/json; charset=utf-8")
+        );
+        // Parameters other than a UTF-8 charset are not passed on, whatever they hold.
+        assert_eq!(
+            kind(Some(r#"application/json; echo="Token zz-secret""#), "{}").as_deref(),
+            Some("application/json")
+        );
+        assert_eq!(
+            kind(Some("application/json; charset=latin1"), "{}").as_deref(),
+            Some("application/json")
         );
         assert_eq!(
             kind(Some("text/html"), "<h1>").as_deref(),
@@ -238,5 +371,100 @@ mod tests {
             Some("text/plain; charset=utf-8")
         );
         assert_eq!(kind(None, ""), None);
+    }
+
+    fn with_retry_after(value: &str) -> Option<String> {
+        let mut answer = upstream(429, Some("application/json"), "{}");
+        answer.headers.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_str(value).expect("value"),
+        );
+        Answer::check(answer, &token("zz-secret"), None)
+            .expect("passed")
+            .retry_after
+            .map(|v| v.to_str().expect("text").to_owned())
+    }
+
+    #[test]
+    fn retry_after_passes_only_as_seconds_or_a_date() {
+        assert_eq!(with_retry_after("7").as_deref(), Some("7"));
+        assert_eq!(with_retry_after(" 0120 ").as_deref(), Some("120"));
+        assert_eq!(
+            with_retry_after("Wed, 21 Oct 2015 07:28:00 GMT").as_deref(),
+            Some("Wed, 21 Oct 2015 07:28:00 GMT")
+        );
+        // The obsolete formats are read and written in the one preferred format.
+        assert_eq!(
+            with_retry_after("Wednesday, 21-Oct-15 07:28:00 GMT").as_deref(),
+            Some("Wed, 21 Oct 2015 07:28:00 GMT")
+        );
+        for dropped in [
+            "Token zz-secret",
+            "7, Token zz-secret",
+            "-1",
+            "1.5",
+            "86401",
+            "99999999999999999999",
+            "Wed, 21 Oct 2015 07:28:00 GMT Token zz-secret",
+            "",
+        ] {
+            assert_eq!(with_retry_after(dropped), None, "{dropped:?}");
+        }
+    }
+
+    #[test]
+    fn a_json_escaped_token_is_found_too() {
+        for body in [
+            r#"{"echo":"\u0054oken \u007a\u007A-secret"}"#,
+            r#"{"echo":"zz\u002dsecret"}"#,
+            r#"{"echo":"zz-secre\u0074"}"#,
+            r#"{"echo":"\"\b\f\n\r\t\\\/ \u0000zz-secret"}"#,
+        ] {
+            let leak = upstream(200, Some("application/json"), body);
+            assert_eq!(
+                Answer::check(leak, &token("zz-secret"), None).err(),
+                Some(Rejected::HoldsToken),
+                "{body}"
+            );
+        }
+        // An escaped backslash before a `u` is a backslash, not an escape.
+        let safe = upstream(
+            200,
+            Some("application/json"),
+            r#"{"echo":"\\u007a\u007A-secret"}"#,
+        );
+        assert!(Answer::check(safe, &token("zz-secret"), None).is_ok());
+    }
+
+    #[test]
+    fn the_owner_field_is_read_from_a_200_object_only() {
+        let owner = |status: u16, body: &str| {
+            Answer::check(
+                upstream(status, Some("application/json"), body),
+                &token("zz-secret"),
+                Some("dataset_id"),
+            )
+            .expect("passed")
+            .owner
+        };
+        assert_eq!(
+            owner(
+                200,
+                r#"{"import_id":"i","dataset_id":"d-1","errors":[{"dataset_id":"x"}]}"#
+            ),
+            Owner::Named(Arc::from("d-1"))
+        );
+        assert_eq!(owner(200, r#"{"import_id":"i"}"#), Owner::Absent);
+        assert_eq!(owner(200, r#"{"dataset_id":null}"#), Owner::Absent);
+        for unreadable in [
+            r#"{"dataset_id":7}"#,
+            r#"{"dataset_id":"a","dataset_id":"b"}"#,
+            r#"["dataset_id"]"#,
+            "not json",
+            r#"{"dataset_id":"a"} trailing"#,
+        ] {
+            assert_eq!(owner(200, unreadable), Owner::Unreadable, "{unreadable}");
+        }
+        assert_eq!(owner(404, r#"{"dataset_id":"d-1"}"#), Owner::NotRead);
     }
 }

@@ -41,8 +41,10 @@ impl std::fmt::Display for Caller {
 }
 
 impl Callers {
-    /// Identifies the caller of `request`, or refuses it with 401 when a user header is
-    /// required and the request lacks it or did not come through a trusted proxy.
+    /// Identifies the caller of `request`, or refuses it: 401 when a user header is
+    /// required and the request lacks it or did not come through a trusted proxy; 400
+    /// when it names more than one user (two header lines, or a comma-joined value, as
+    /// from a front proxy that appends to the client's header instead of replacing it).
     pub fn identify(&self, request: &Request) -> Result<Caller, Problem> {
         let peer = request
             .extensions()
@@ -50,9 +52,20 @@ impl Callers {
             .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
         let peer_trusted = self.is_trusted(peer);
         if let Some(name) = &self.user_header {
-            let user = request
-                .headers()
-                .get(name)
+            let mut lines = request.headers().get_all(name).iter();
+            let first = lines.next();
+            let several = lines.next().is_some()
+                || first.is_some_and(|value| value.as_bytes().contains(&b','));
+            if peer_trusted && several {
+                return Err(Problem::new(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "The request names more than one user in {name}. The front proxy \
+                         must set that header, replacing any the client sent."
+                    ),
+                ));
+            }
+            let user = first
                 .and_then(|value| value.to_str().ok())
                 .map(str::trim)
                 .filter(|user| !user.is_empty());
@@ -92,6 +105,7 @@ impl Callers {
             .filter_map(|value| value.to_str().ok())
             .flat_map(|value| value.split(','))
             .map(str::trim)
+            .filter(|hop| !hop.is_empty())
             .collect();
         for hop in hops.iter().rev() {
             let ip: IpAddr = hop.parse().ok()?;
@@ -188,6 +202,31 @@ mod tests {
             status(request(
                 "192.0.2.1:5000",
                 &[("x-auth-request-email", "ada@example.org")]
+            )),
+            Some(401)
+        );
+        // More than one user: neither is believed.
+        for two in [
+            &[
+                ("x-auth-request-email", "mallory@example.org"),
+                ("x-auth-request-email", "frank@example.org"),
+            ][..],
+            &[(
+                "x-auth-request-email",
+                "mallory@example.org, frank@example.org",
+            )][..],
+            &[
+                ("x-auth-request-email", "frank@example.org"),
+                ("x-auth-request-email", ""),
+            ][..],
+        ] {
+            assert_eq!(status(request("127.0.0.1:5000", two)), Some(400), "{two:?}");
+        }
+        // From an untrusted address, the header is not read at all.
+        assert_eq!(
+            status(request(
+                "192.0.2.1:5000",
+                &[("x-auth-request-email", "a@x, b@y")]
             )),
             Some(401)
         );

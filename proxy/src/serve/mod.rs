@@ -3,9 +3,12 @@
 //!
 //! A request passes, in this order: its framing (no body, one `Host`), the `Host` check,
 //! the caller check (user header from a trusted front proxy), the caller's rate limit,
-//! the route gate (path, query, method, header size), the origin check, the dataset
-//! allow-list and, for imports of a workspace-limited proxy, the dataset's workspace.
-//! Only then is Prolific called; its answer is checked (status, token, content type).
+//! a CORS preflight's origin check (it is answered there), the route gate (path, query,
+//! method, header size), the origin check and the dataset allow-list. Only then is
+//! Prolific called. Its answer is checked (status, token, headers) and judged: a
+//! dataset's workspace (from the answer passed on; for an import, from its dataset's
+//! answer, read first) and an import's `dataset_id`. With any access rule, every 404 is
+//! the proxy's own, so refused and missing look the same.
 
 pub mod access;
 pub(crate) mod admin;
@@ -13,6 +16,7 @@ pub(crate) mod answer;
 pub mod caller;
 pub(crate) mod coalesce;
 pub mod connections;
+pub(crate) mod cors;
 pub(crate) mod framing;
 pub mod hosts;
 pub mod metrics;
@@ -30,14 +34,13 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::gate::{self, Gate};
 use crate::problem::Problem;
 use crate::routes::ApiRoute;
 use crate::site::{self, Site};
 use access::Access;
-use answer::Answer;
+use answer::{Answer, Owner};
 use caller::Callers;
 use coalesce::{Coalescer, Source};
 use hosts::HostAllowList;
@@ -142,10 +145,21 @@ pub fn app(config: &ServeConfig, shared: &Shared) -> Result<Router, StartError> 
         allow_origins: config.allow_origins.clone(),
         site: config.site.clone(),
     });
-    let mut router = Router::new()
+    let router = Router::new()
         .fallback(
             |State(proxy): State<Arc<Proxy>>, request: Request| async move {
+                let cors = !proxy.allow_origins.is_empty();
+                let origin = cors
+                    .then(|| request.headers().get(header::ORIGIN).cloned())
+                    .flatten();
                 let (mut response, kind) = proxy.handle(request).await;
+                if cors {
+                    cors::expose(
+                        response.headers_mut(),
+                        origin.as_ref(),
+                        &proxy.allow_origins,
+                    );
+                }
                 let metrics = &proxy.shared.metrics;
                 match kind {
                     Kind::Static => {
@@ -169,15 +183,6 @@ pub fn app(config: &ServeConfig, shared: &Shared) -> Result<Router, StartError> 
             },
         )
         .with_state(proxy);
-    if !config.allow_origins.is_empty() {
-        router = router.layer(
-            CorsLayer::new()
-                .allow_origin(AllowOrigin::list(config.allow_origins.clone()))
-                .allow_methods([Method::GET, Method::HEAD])
-                .expose_headers([header::RETRY_AFTER])
-                .max_age(Duration::from_secs(600)),
-        );
-    }
     Ok(crate::request_log::with_request_log(router))
 }
 
@@ -217,6 +222,12 @@ impl Proxy {
         if let Some(too_many) = self.shared.limit.refusal(&caller) {
             return (too_many, Kind::Refused("rate"));
         }
+        if !self.allow_origins.is_empty() && cors::is_preflight(&request) {
+            if let Some(refusal) = origin::refusal(&request, &self.allow_origins) {
+                return (refusal, Kind::Refused("origin"));
+            }
+            return (cors::preflight(&request), Kind::Api(Route::Other));
+        }
         match gate::check(&request) {
             Gate::Api(route) => {
                 if let Some(refusal) = origin::refusal(&request, &self.allow_origins) {
@@ -240,48 +251,75 @@ impl Proxy {
         }
     }
 
-    /// Forwards one allowed request, after the access rules. Only our `Authorization`,
-    /// `Accept` and `User-Agent` go up; only status, body, a safe `Content-Type` and
-    /// `Retry-After` come back.
+    /// Forwards one allowed request, judged by the access rules on the answers it reads.
+    /// Only our `Authorization`, `Accept` and `User-Agent` go up; only status, body, a
+    /// JSON or plain-text `Content-Type` and a checked `Retry-After` come back.
     async fn forward(self: &Arc<Self>, route: &ApiRoute, head_only: bool) -> (Response, Kind) {
         let kind = Kind::Api(Route::from(route));
         let access = &self.shared.access;
         let dataset_id = route.dataset_id();
         if !access.dataset_listed(dataset_id) {
-            return (refused_dataset(), Kind::Refused("access"));
+            return (
+                Answer::not_found().response(head_only),
+                Kind::Refused("access"),
+            );
         }
+        let import = matches!(route, ApiRoute::Import { .. });
         if access.restricts_workspaces() {
-            match access.verdict(dataset_id) {
-                Some(true) => {}
-                Some(false) => return (refused_dataset(), Kind::Refused("access")),
-                None => {
-                    // Unknown: read the dataset (with GET, whatever was asked) and judge it.
-                    let dataset = ApiRoute::Dataset {
-                        dataset_id: dataset_id.to_owned(),
-                    };
-                    let answer = match self.fetch(Method::GET, &dataset).await {
-                        Ok(answer) => answer,
-                        Err(problem) => return (problem.into_response(), kind),
-                    };
-                    if answer.status != StatusCode::OK {
-                        // Not readable now (missing, throttled, failing): say so as it came.
-                        return (answer.response(head_only), kind);
-                    }
-                    if !access.judge(dataset_id, &answer.body) {
-                        return (refused_dataset(), Kind::Refused("access"));
-                    }
-                    if matches!(route, ApiRoute::Dataset { .. }) {
-                        return (answer.response(head_only), kind);
-                    }
-                }
+            // The dataset's answer decides, read now (with GET, whatever was asked): for a
+            // dataset, it is the answer passed on; for an import, it comes first.
+            let dataset = ApiRoute::Dataset {
+                dataset_id: dataset_id.to_owned(),
+            };
+            let answer = match self.fetch(Method::GET, &dataset).await {
+                Ok(answer) => answer,
+                Err(problem) => return (problem.into_response(), kind),
+            };
+            if answer.status != StatusCode::OK {
+                // Not readable now (missing, throttled, failing): say so.
+                return (self.pass_on(answer, head_only), kind);
+            }
+            if !access.allows_workspace(&answer.owner) {
+                return (
+                    Answer::not_found().response(head_only),
+                    Kind::Refused("access"),
+                );
+            }
+            if !import {
+                return (self.pass_on(answer, head_only), kind);
             }
         }
-        let method = if head_only { Method::HEAD } else { Method::GET };
-        let response = match self.fetch(method, route).await {
-            Ok(answer) => answer.response(head_only),
-            Err(problem) => problem.into_response(),
+        // An import is read with GET even for HEAD: its body says whose it is.
+        let method = if head_only && !import {
+            Method::HEAD
+        } else {
+            Method::GET
         };
-        (response, kind)
+        let answer = match self.fetch(method, route).await {
+            Ok(answer) => answer,
+            Err(problem) => return (problem.into_response(), kind),
+        };
+        if import && answer.status == StatusCode::OK && !names_dataset(&answer.owner, dataset_id) {
+            tracing::warn!(
+                owner = ?answer.owner,
+                "an import answer names another dataset than its path: refused as missing"
+            );
+            return (
+                Answer::not_found().response(head_only),
+                Kind::Refused("access"),
+            );
+        }
+        (self.pass_on(answer, head_only), kind)
+    }
+
+    /// The response for an answer that may be passed on. With any access rule a 404 is
+    /// the proxy's own: Prolific's 404 body for a missing dataset would tell it apart
+    /// from a refused one.
+    fn pass_on(&self, answer: Answer, head_only: bool) -> Response {
+        if answer.status == StatusCode::NOT_FOUND && self.shared.access.has_rules() {
+            return Answer::not_found().response(head_only);
+        }
+        answer.response(head_only)
     }
 
     /// The upstream's answer to `method route`, shared: identical requests in flight
@@ -291,6 +329,13 @@ impl Proxy {
         let proxy = Arc::clone(self);
         let path = route.path();
         let metric_route = Route::from(route);
+        let owner_field = match route {
+            ApiRoute::Dataset { .. } if self.shared.access.restricts_workspaces() => {
+                Some("workspace_id")
+            }
+            ApiRoute::Dataset { .. } => None,
+            ApiRoute::Import { .. } => Some("dataset_id"),
+        };
         let key = (method.clone(), path.clone());
         let ttl = self.cache_ttl;
         let shared = self
@@ -298,7 +343,11 @@ impl Proxy {
             .answers
             .get(
                 key,
-                move || async move { proxy.call_upstream(method, &path, metric_route).await },
+                move || async move {
+                    proxy
+                        .call_upstream(method, &path, metric_route, owner_field)
+                        .await
+                },
                 move |fetched: &Fetched| lifetime(fetched, ttl),
             )
             .await;
@@ -320,8 +369,15 @@ impl Proxy {
         }
     }
 
-    /// One upstream call, its answer checked and counted.
-    async fn call_upstream(&self, method: Method, path: &str, route: Route) -> Fetched {
+    /// One upstream call, its answer checked (and for a 200, its `owner_field` read)
+    /// and counted.
+    async fn call_upstream(
+        &self,
+        method: Method,
+        path: &str,
+        route: Route,
+        owner_field: Option<&'static str>,
+    ) -> Fetched {
         let started = Instant::now();
         let result = self.upstream.call(method, path).await;
         let status = result.as_ref().ok().map(|answer| answer.status.as_u16());
@@ -329,7 +385,9 @@ impl Proxy {
             .metrics
             .upstream(route, status, started.elapsed());
         match result {
-            Ok(upstream) => Answer::check(upstream, &self.token).map_err(|why| why.problem()),
+            Ok(upstream) => {
+                Answer::check(upstream, &self.token, owner_field).map_err(|why| why.problem())
+            }
             Err(error) => Err(upstream_failure(&self.upstream, error)),
         }
     }
@@ -351,9 +409,14 @@ fn lifetime(fetched: &Fetched, ttl: Duration) -> Option<Duration> {
     }
 }
 
-/// A dataset this proxy may not read: answered exactly as a missing one.
-fn refused_dataset() -> Response {
-    Problem::dataset_not_found().into_response()
+/// Whether an import's 200 answer belongs to `dataset_id`: its `dataset_id`, where it
+/// has one, names that dataset.
+fn names_dataset(owner: &Owner, dataset_id: &str) -> bool {
+    match owner {
+        Owner::Absent => true,
+        Owner::Named(named) => named.eq_ignore_ascii_case(dataset_id),
+        Owner::NotRead | Owner::Unreadable => false,
+    }
 }
 
 fn upstream_failure(upstream: &Upstream, error: UpstreamError) -> Problem {

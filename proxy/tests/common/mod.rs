@@ -50,25 +50,53 @@ pub struct Seen {
     pub headers: HeaderMap,
 }
 
+/// An answer a test sets for one path: status, headers, body.
+#[derive(Debug, Clone)]
+pub struct Canned {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
 /// A local stand-in for api.prolific.com that records every request.
 #[derive(Debug, Clone)]
 pub struct FakeUpstream {
     pub url: String,
     pub seen: Arc<Mutex<Vec<Seen>>>,
+    canned: Arc<Mutex<std::collections::HashMap<String, Canned>>>,
 }
 
 impl FakeUpstream {
     pub async fn start() -> Self {
         let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
         let record = Arc::clone(&seen);
+        let canned: Arc<Mutex<std::collections::HashMap<String, Canned>>> = Arc::default();
+        let answers = Arc::clone(&canned);
         let app = Router::new().fallback(move |request: Request| {
             let record = Arc::clone(&record);
+            let answers = Arc::clone(&answers);
             async move {
                 record.lock().expect("lock").push(Seen {
                     method: request.method().to_string(),
                     uri: request.uri().to_string(),
                     headers: request.headers().clone(),
                 });
+                let set = answers
+                    .lock()
+                    .expect("lock")
+                    .get(request.uri().path())
+                    .cloned();
+                if let Some(canned) = set {
+                    let mut response = Response::new(axum::body::Body::from(canned.body));
+                    *response.status_mut() = StatusCode::from_u16(canned.status).expect("status");
+                    for (name, value) in canned.headers {
+                        response.headers_mut().append(
+                            axum::http::HeaderName::from_bytes(name.as_bytes()).expect("name"),
+                            axum::http::HeaderValue::from_str(&value).expect("value"),
+                        );
+                    }
+                    return response;
+                }
                 let authorization = request
                     .headers()
                     .get("authorization")
@@ -81,7 +109,23 @@ impl FakeUpstream {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { url, seen }
+        Self { url, seen, canned }
+    }
+
+    /// From now on, answers `path` (without the query) with this status, these headers
+    /// and this body.
+    pub fn set(&self, path: &str, status: u16, headers: &[(&str, &str)], body: &str) {
+        self.canned.lock().expect("lock").insert(
+            path.to_owned(),
+            Canned {
+                status,
+                headers: headers
+                    .iter()
+                    .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                    .collect(),
+                body: body.to_owned(),
+            },
+        );
     }
 
     pub fn hits(&self) -> usize {
