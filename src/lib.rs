@@ -23,10 +23,10 @@
 //!   to be notified) and the rules for the `import-status-change` / `import-finished`
 //!   events (plain Rust), and, on `wasm32`, the gloo-timers driver and the
 //!   page-visibility listener that run them. Uses `api`.
-//! - [`ui`]: the view logic in plain Rust (`ui::present`: the words for statuses and
-//!   errors; `ui::records`: the rejected-records table; `ui::door`: the front door's
-//!   recent list and demo scenarios; `ui::share`: the standalone page's view state in
-//!   its URL; `ui::tab`: tab title, favicon and notification words), and, on `wasm32`,
+//! - [`ui`]: the view logic in plain Rust (`view::present`: the words for statuses and
+//!   errors; `view::record_query`: the rejected-records table; `view::recent`: the front door's
+//!   recent list and demo scenarios; `view::url_state`: the standalone page's view state in
+//!   its URL; `view::tab_title`: tab title, favicon and notification words), and, on `wasm32`,
 //!   the components, one per file, and the two ways in: `ui::embed` (`mount()`, behind
 //!   the custom element in `embed/`; re-exported as `embed`) and `ui::start_demo` (the
 //!   standalone page, `ui/page.rs`: the front door without a `dataset_id`, else the
@@ -48,8 +48,10 @@
 pub mod api;
 pub mod config;
 pub mod live;
+#[cfg(target_arch = "wasm32")]
 pub mod ui;
 pub mod upload;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod panic_notice;

@@ -671,7 +671,7 @@ fn tolerance_numbers_as_strings_are_numbers_and_the_rest_is_noted() {
     assert_eq!(d.unreadable[0].path, "total_datapoint_count");
     assert_eq!(d.unreadable[0].raw, "\"abc\"");
     assert_eq!(
-        dataset_monitor::ui::present::unreadable_line(&d.unreadable).as_deref(),
+        dataset_monitor::view::present::unreadable_line(&d.unreadable).as_deref(),
         Some("1 field could not be read: `total_datapoint_count` = \"abc\"")
     );
     assert_eq!(v3(&d).has_predetermined_grouping_id, Some(true));
@@ -911,7 +911,7 @@ fn tolerance_record_errors_of_odd_values() {
 
 #[test]
 fn tolerance_timestamps_are_read_as_utc() {
-    use dataset_monitor::ui::present::as_utc;
+    use dataset_monitor::view::present::as_utc;
     assert_eq!(as_utc("2024-01-15T09:30:00Z"), "2024-01-15T09:30:00Z");
     assert_eq!(as_utc("2024-01-15T09:30:00"), "2024-01-15T09:30:00Z");
     assert_eq!(as_utc("2024-01-15 09:30:00"), "2024-01-15T09:30:00Z");
@@ -934,7 +934,7 @@ fn tolerance_timestamps_are_read_as_utc() {
 
 #[test]
 fn tolerance_absent_counts_are_unknown_not_zero() {
-    use dataset_monitor::ui::present::{BarPart, bar_label, bar_parts};
+    use dataset_monitor::view::present::{BarPart, bar_label, bar_parts};
     // Prolific's reference import example: 150 accepted, 5 rejected, no duplicate_count.
     let job: ImportJob = decode(fixture(SEED_IMPORT)).expect("decodes");
     let parts = bar_parts(&job);
@@ -1098,7 +1098,7 @@ fn html_and_empty_bodies_show_only_the_status_line() {
 
 #[test]
 fn the_headline_says_the_right_thing() {
-    use dataset_monitor::ui::present::error_headline;
+    use dataset_monitor::view::present::error_headline;
     let headline = |status: u16, body: Option<serde_json::Value>| {
         error_headline(&ClientError::Http {
             status,

@@ -84,7 +84,7 @@ async fn a_cli_shaped_v4_dataset_shows_everything_it_has() {
     // en-US, "1500" in WebKitGTK's C locale, en-US-POSIX).
     assert_eq!(
         m.text(".pdm-datapoints").trim(),
-        dataset_monitor::ui::format::number(1500)
+        dataset_monitor::ui::intl::number(1500)
     );
     let digits: String = m
         .text(".pdm-datapoints")

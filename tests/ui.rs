@@ -8,10 +8,10 @@ use dataset_monitor::api::{
     ApiError, ClientError, Dataset, DatasetDetails, ImportJob, ImportStatus, RecordError, decode,
 };
 use dataset_monitor::config::MonitorConfig;
-use dataset_monitor::ui::present;
 use dataset_monitor::ui::{
     App, DatasetHeader, ErrorMessage, ImportBadge, ImportDetails, RecordTable, V3Section, V4Section,
 };
+use dataset_monitor::view::present;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -35,7 +35,7 @@ fn job(status: &str, extra: &str) -> ImportJob {
 /// `n` as the page shows counts: grouped as the browser's locale groups digits ("12,000" in
 /// en-US, "12000" in WebKitGTK's C locale).
 fn grouped(n: u64) -> String {
-    dataset_monitor::ui::format::number(n)
+    dataset_monitor::ui::intl::number(n)
 }
 
 fn dataset(json: &str) -> Dataset {
@@ -378,7 +378,7 @@ const UNICODE_TEXTS: [&str; 5] = [
 #[wasm_bindgen_test]
 fn the_browser_lowercases_as_rust_does() {
     use dataset_monitor::ui::lowercase::lowercase;
-    use dataset_monitor::ui::records::lowercase_all;
+    use dataset_monitor::view::record_query::lowercase_all;
     for text in UNICODE_TEXTS {
         assert_eq!(lowercase(text), text.to_lowercase(), "{text}");
     }
@@ -656,7 +656,7 @@ async fn an_api_error_is_an_alert() {
 
 #[wasm_bindgen_test]
 fn a_language_intl_rejects_falls_back_to_the_default_locale() {
-    use dataset_monitor::ui::format::Formatters;
+    use dataset_monitor::ui::intl::Formatters;
     // "C" is what WebKitGTK reports under LANG=C.UTF-8; Intl throws a RangeError for it.
     for language in [
         "C",
@@ -735,7 +735,7 @@ const RESTORE_BROWSER_CALLS: &str = r#"
 
 #[wasm_bindgen_test]
 async fn every_browser_call_that_throws_leaves_the_widget_working() {
-    use dataset_monitor::ui::format::Formatters;
+    use dataset_monitor::ui::intl::Formatters;
     /// Puts the browser calls back however the test ends, so that no later test of this
     /// page runs with them broken.
     struct Restore;
@@ -746,7 +746,7 @@ async fn every_browser_call_that_throws_leaves_the_widget_working() {
     }
     // The page's formatters are made on first use: made now, with Intl working, so that
     // the other tests of this page see grouped numbers whichever runs first.
-    dataset_monitor::ui::format::number(0);
+    dataset_monitor::ui::intl::number(0);
     run_js(BREAK_BROWSER_CALLS);
     let _restore = Restore;
     // Intl gone: plain digits, English and UTC.

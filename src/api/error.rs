@@ -405,7 +405,7 @@ pub enum ClientError {
 
 impl fmt::Display for ClientError {
     /// A plain technical description (for logs and developers); the words shown to
-    /// people are the presentation layer's (`ui::present::error_headline`).
+    /// people are the presentation layer's (`view::present::error_headline`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClientError::InvalidConfig(why) => write!(f, "invalid configuration: {why}"),

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::present::{self, BadgeLook};
 use crate::api::{DatasetStatus, ImportStatus};
+use crate::view::present::{self, BadgeLook};
 
 /// Which DOM hook carries the raw value.
 enum Hook {

@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 
-use super::format::number;
 use super::id_text::IdText;
-use super::present::unreadable_line;
-use super::time::Timestamp;
+use super::intl::number;
+use super::timestamp::Timestamp;
 use crate::api::Dataset;
+use crate::view::present::unreadable_line;
 
 /// The dataset's identity and size.
 #[component]

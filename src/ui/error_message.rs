@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 
 use super::clock::use_clock;
-use super::format::relative_time;
-use super::present::error_headline;
+use super::intl::relative_time;
 use crate::api::{ApiError, ClientError, ErrorDetail};
+use crate::view::present::error_headline;
 
 /// A failure in plain words, with the API's own explanation when it sent one. When
 /// `stale_since` is set, the data still on screen is from then.

@@ -5,11 +5,11 @@
 
 use leptos::prelude::*;
 
-use super::door::{DemoScenario, groups, open_query, read_scenarios};
 use super::id_text::IdText;
 use super::page::PageContext;
 use crate::api::ApiClient;
 use crate::config::input::{IdField, IdProblem, check_id, read_url};
+use crate::view::recent::{DemoScenario, groups, open_query, read_scenarios};
 
 /// The form, the recent list and the demo list; `proxy_url` is where the demo list is
 /// asked for.

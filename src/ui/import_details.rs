@@ -6,15 +6,15 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::badge::ImportBadge;
-use super::format::number;
 use super::id_text::IdText;
-use super::present::{
-    BarPart, bar_label, bar_parts, import_advice, partial_view_note, unreadable_line,
-};
+use super::intl::number;
 use super::record_table::RecordTable;
-use super::time::Timestamp;
+use super::timestamp::Timestamp;
 use crate::api::{ImportJob, ImportStatus};
 use crate::upload::join::Expected;
+use crate::view::present::{
+    BarPart, bar_label, bar_parts, import_advice, partial_view_note, unreadable_line,
+};
 
 /// Details of `job`, which belongs to `dataset_id`.
 #[component]

@@ -1,4 +1,4 @@
-//! The rejected-records search's lower-casing in the widget ([`super::records::Lowercase`]):
+//! The rejected-records search's lower-casing in the widget ([`crate::view::record_query::Lowercase`]):
 //! the browser's own `String.prototype.toLowerCase`, so that the bundle does not carry
 //! Rust's Unicode case tables (3.0 KB brotli off the demo, 2.6 KB off the embeddable
 //! module; issue #17).

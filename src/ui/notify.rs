@@ -7,11 +7,11 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::format::number;
-use super::tab::{can_notify, finished_words, just_finished};
+use super::intl::number;
 use crate::api::ImportStatus;
 use crate::live::HIDDEN_MIN_MS;
 use crate::live::driver::Live;
+use crate::view::tab_title::{can_notify, finished_words, just_finished};
 
 /// The toggle, shown while the followed import is not final.
 #[component]

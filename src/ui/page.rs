@@ -9,15 +9,15 @@ use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::app::{App, STYLE};
-use super::door::{RECENT_KEY, RecentList, open_query};
-use super::format::number;
 use super::front_door::FrontDoor;
-use super::records::RecordQuery;
-use super::share::ViewState;
-use super::tab::{APP_TITLE, dataset_tab, favicon, import_tab, tab_title};
+use super::intl::number;
 use crate::api::Dataset;
 use crate::config::{Flag, RawConfig, Theme, query};
 use crate::live::driver::Live;
+use crate::view::recent::{RECENT_KEY, RecentList, open_query};
+use crate::view::record_query::RecordQuery;
+use crate::view::tab_title::{APP_TITLE, dataset_tab, favicon, import_tab, tab_title};
+use crate::view::url_state::ViewState;
 
 /// What the standalone page adds to the widget's components, reached through function
 /// pointers: the embeddable module never provides a [`PageContext`], so none of this

@@ -7,15 +7,15 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::format::number;
+use super::intl::number;
 use super::lowercase::lowercase;
 use super::page::PageContext;
-use super::records::{
-    self, Chip, PAGE_SIZE, RecordQuery, SearchIndex, SortKey, field_label, reason_label,
-};
 use super::upload_panel::UploadPanel;
 use crate::api::RecordError;
 use crate::upload::join::{self, Expected, Fields, Joined};
+use crate::view::record_query::{
+    self, Chip, PAGE_SIZE, RecordQuery, SearchIndex, SortKey, field_label, reason_label,
+};
 
 /// How many chips of each kind are offered.
 const CHIPS: usize = 8;
@@ -63,11 +63,13 @@ pub fn RecordTable(
     }
     let rows = {
         let errors = Arc::clone(&errors);
-        Memo::new(move |_| index.with(|idx| query.with(|q| records::select(&errors, &idx.0, q))))
+        Memo::new(move |_| {
+            index.with(|idx| query.with(|q| record_query::select(&errors, &idx.0, q)))
+        })
     };
-    let page_count = move || rows.with(|r| records::page_count(r.len()));
-    let by_field = records::counts(&errors, field_label, CHIPS);
-    let by_reason = records::counts(&errors, reason_label, CHIPS);
+    let page_count = move || rows.with(|r| record_query::page_count(r.len()));
+    let by_field = record_query::counts(&errors, field_label, CHIPS);
+    let by_reason = record_query::counts(&errors, reason_label, CHIPS);
 
     let set_query = move |f: &dyn Fn(&mut RecordQuery)| {
         query.update(|q| f(q));
@@ -113,14 +115,14 @@ pub fn RecordTable(
     };
     let download = {
         let errors = Arc::clone(&errors);
-        let name = records::csv_file_name(&dataset_id, &import_id);
+        let name = record_query::csv_file_name(&dataset_id, &import_id);
         move |filtered: bool| {
             let all: Vec<usize>;
             let text = if filtered {
-                rows.with(|r| records::csv(&errors, r))
+                rows.with(|r| record_query::csv(&errors, r))
             } else {
                 all = (0..errors.len()).collect();
-                records::csv(&errors, &all)
+                record_query::csv(&errors, &all)
             };
             super::download::save_text(&name, &text, "text/csv;charset=utf-8");
         }
@@ -131,7 +133,7 @@ pub fn RecordTable(
         move || {
             let file = joined.get();
             rows.with(|r| {
-                records::page(r, page.get())
+                record_query::page(r, page.get())
                     .iter()
                     .filter_map(|&i| errors.get(i).map(|e| (i, e.clone(), file.clone())))
                     .collect::<Vec<_>>()

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::format::number;
+use super::intl::number;
 use crate::api::RecordError;
 use crate::upload::export;
 use crate::upload::join::{self, Expected, KEEP_CAP};

@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use super::badge::ImportBadge;
-use super::format::number;
-use super::present::{field_type_meaning, strictness_meaning};
-use super::time::Timestamp;
+use super::intl::number;
+use super::timestamp::Timestamp;
 use crate::api::{DatasetSchema, ImportJob};
+use crate::view::present::{field_type_meaning, strictness_meaning};
 
 /// The V4 part of a dataset (`data-dataset-version="4"`): its schema and its imports
 /// (a signal, so a poll re-renders only the rows that changed); choosing an import sets

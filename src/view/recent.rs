@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::share::VIEW_KEYS;
+use super::url_state::VIEW_KEYS;
 use crate::config::query;
 use dataset_wire::is_uuid;
 

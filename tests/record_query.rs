@@ -2,8 +2,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dataset_monitor::api::{FieldType, ImportStatus, RecordError};
-use dataset_monitor::ui::present::{self, Tone, relative_parts};
-use dataset_monitor::ui::records::{
+use dataset_monitor::view::present::{self, Tone, relative_parts};
+use dataset_monitor::view::record_query::{
     self, Chip, PAGE_SIZE, RecordQuery, SearchIndex, SortKey, csv, csv_file_name,
 };
 
@@ -26,7 +26,7 @@ fn sample() -> Vec<RecordError> {
 }
 
 fn select(errors: &[RecordError], query: &RecordQuery) -> Vec<usize> {
-    records::select(errors, &SearchIndex::new(str::to_lowercase), query)
+    record_query::select(errors, &SearchIndex::new(str::to_lowercase), query)
 }
 
 #[test]
@@ -172,7 +172,7 @@ fn chips_filter_by_field_or_reason_and_combine_with_text() {
 #[test]
 fn counts_are_most_frequent_first_and_limited() {
     let e = sample();
-    let by_field = records::counts(&e, records::field_label, 3);
+    let by_field = record_query::counts(&e, record_query::field_label, 3);
     assert_eq!(
         by_field,
         [
@@ -181,7 +181,7 @@ fn counts_are_most_frequent_first_and_limited() {
             ("whole record (could not be parsed)".to_owned(), 1)
         ]
     );
-    let by_reason = records::counts(&e, records::reason_label, 10);
+    let by_reason = record_query::counts(&e, record_query::reason_label, 10);
     assert_eq!(by_reason[0], ("Too long".to_owned(), 2));
     assert_eq!(by_reason.len(), 4);
 }
@@ -211,7 +211,7 @@ fn counts_tell_apart_labels_that_differ_anywhere() {
         .map(|r| err(Some(1), Some("f"), Some(r)))
         .collect();
     assert_eq!(
-        records::counts(&e, records::reason_label, 20),
+        record_query::counts(&e, record_query::reason_label, 20),
         [
             ("abcdefgh".to_owned(), 4),
             ("abcdefghYbcdefgh".to_owned(), 3),
@@ -232,16 +232,16 @@ fn ten_thousand_rows_page_into_bounded_windows() {
         .collect();
     let rows = select(&e, &RecordQuery::default());
     assert_eq!(rows.len(), 10_000);
-    assert_eq!(records::page_count(rows.len()), 10_000 / PAGE_SIZE);
-    assert_eq!(records::page(&rows, 0).len(), PAGE_SIZE);
-    assert_eq!(records::page(&rows, 3)[0], 3 * PAGE_SIZE);
+    assert_eq!(record_query::page_count(rows.len()), 10_000 / PAGE_SIZE);
+    assert_eq!(record_query::page(&rows, 0).len(), PAGE_SIZE);
+    assert_eq!(record_query::page(&rows, 3)[0], 3 * PAGE_SIZE);
     assert_eq!(
-        records::page(&rows, 10_000),
-        records::page(&rows, 199),
+        record_query::page(&rows, 10_000),
+        record_query::page(&rows, 199),
         "clamped"
     );
-    assert_eq!(records::page_count(0), 1);
-    assert!(records::page(&[], 0).is_empty());
+    assert_eq!(record_query::page_count(0), 1);
+    assert!(record_query::page(&[], 0).is_empty());
 }
 
 #[test]
@@ -379,7 +379,7 @@ fn partial_view_note_reads_naturally() {
 #[test]
 fn lowercase_all_keeps_one_text_per_text_whatever_they_hold() {
     let lower = |texts: &[&str]| {
-        records::lowercase_all(texts.iter().map(|t| t.to_string()), str::to_lowercase)
+        record_query::lowercase_all(texts.iter().map(|t| t.to_string()), str::to_lowercase)
     };
     assert!(lower(&[]).is_empty());
     assert_eq!(lower(&[""]), [""]);

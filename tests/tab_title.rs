@@ -4,7 +4,7 @@
 
 use dataset_monitor::api::{Dataset, ImportJob, ImportStatus, decode};
 use dataset_monitor::config::query::parse;
-use dataset_monitor::ui::tab::{
+use dataset_monitor::view::tab_title::{
     APP_TITLE, can_notify, dataset_tab, favicon, finished_words, import_tab, just_finished,
     tab_title,
 };
@@ -114,7 +114,7 @@ fn the_favicon_is_the_status_icon_in_the_badge_colour() {
         );
         assert!(svg.contains(&format!("fill='{colour}'")), "{svg}");
         // Drawn, not a glyph: no font needs to have it.
-        let path = dataset_monitor::ui::present::import_status(&status).path;
+        let path = dataset_monitor::view::present::import_status(&status).path;
         assert!(svg.contains(&format!(" d='{path}'")), "{svg}");
         assert!(!svg.contains("<text"), "{svg}");
     }

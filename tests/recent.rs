@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dataset_monitor::config::input::{IdField, IdProblem, Pasted, check_id, read_url};
-use dataset_monitor::ui::door::{
+use dataset_monitor::view::recent::{
     DemoScenario, RECENT_MAX, Recent, RecentList, groups, open_query, read_scenarios,
 };
 use serde_json::json;

@@ -3,8 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use dataset_monitor::config::query::{encode, escape_component, parse};
-use dataset_monitor::ui::records::{RecordQuery, SortKey};
-use dataset_monitor::ui::share::ViewState;
+use dataset_monitor::view::record_query::{RecordQuery, SortKey};
+use dataset_monitor::view::url_state::ViewState;
 
 const D: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
 const I: &str = "6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b11";

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::clock::use_clock;
-use super::format::{local_time, parse_time, relative_time, utc_time};
+use super::intl::{local_time, parse_time, relative_time, utc_time};
 
 /// A timestamp from the API shown as local time plus "3 min ago"; a dash when absent,
 /// the raw text when it does not parse.

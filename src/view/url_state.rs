@@ -4,7 +4,7 @@
 //! the same view and a reload keeps it. Plain Rust, tested natively; the embedded widget
 //! never writes its host page's URL.
 
-use super::records::{RecordQuery, SortKey};
+use super::record_query::{RecordQuery, SortKey};
 use crate::config::query;
 use dataset_wire::is_uuid;
 

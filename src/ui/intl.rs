@@ -7,7 +7,7 @@
 use js_sys::{Array, Date, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::present::{as_utc, english_relative, locale_tag, relative_parts};
+use crate::view::present::{as_utc, english_relative, locale_tag, relative_parts};
 
 /// The page's three formatters, each absent where the browser would not make it.
 #[derive(Debug)]
