@@ -1,6 +1,9 @@
 //! The one error type of startup: why the proxy cannot start (a flag, a file, an
-//! address, the token), in words for the person running it. `cli::main` prints it as
+//! address, the token), in words for the person running it. `run::main` prints it as
 //! `dataset-proxy: {message}` and exits with a failure status.
+//!
+//! It sits below every other module: it uses only `std`. Conversions from a module's own
+//! error live with that error (`mock::scenario`).
 
 use std::fmt;
 
@@ -33,11 +36,5 @@ impl From<String> for StartError {
 impl From<&str> for StartError {
     fn from(message: &str) -> Self {
         Self(message.to_owned())
-    }
-}
-
-impl From<crate::mock::scenario::ScenarioError> for StartError {
-    fn from(error: crate::mock::scenario::ScenarioError) -> Self {
-        Self(error.to_string())
     }
 }

@@ -4,7 +4,9 @@
 //! # Layout
 //!
 //! ```text
-//! main.rs ─▶ cli ─┬─▶ serve          the request pipeline, in the order its checks run:
+//! main.rs ─▶ run ─┬─▶ cli          the flags, checked into a plan (ServeArgs ─▶ ServePlan)
+//!                 ├─▶ shutdown     SIGINT / SIGTERM
+//!                 ├─▶ serve        the request pipeline, in the order its checks run:
 //!                 │     framing      no body, one Host
 //!                 │     hosts        the Host allow-list (DNS rebinding)
 //!                 │     caller       user header / X-Forwarded-For from trusted proxies
@@ -16,9 +18,12 @@
 //!                 │     answer       upstream answers checked before they are passed on
 //!                 │     token        the token, never printed
 //!                 │     metrics      Prometheus counters; admin: /healthz and /metrics
-//!                 │     connections  acceptor, a runtime per core, caps, timeouts,
-//!                 │                  graceful shutdown (cli runs `mock` on it too)
-//!                 └─▶ mock ─▶ scenario   scenario files and the embedded demo
+//!                 ├─▶ mock ─▶ scenario   scenario files and the embedded demo
+//!                 └─▶ connections  acceptor, a runtime per core, caps, timeouts,
+//!                                  graceful shutdown (both modes run on it)
+//!
+//! cli ─▶ serve, connections        the types a plan is made of
+//! serve ─▶ connections             caller (client_key), metrics (RefusalCounter)
 //!
 //! shared by both modes: gate (which requests are allowed) ─▶ routes (the two paths,
 //!                       from the dataset-wire crate), error (StartError: why startup failed),
@@ -26,14 +31,18 @@
 //!                       request_log (one line per request)
 //! ```
 //!
-//! Arrows point from a module to what it uses; `mock` uses nothing under `serve`.
+//! Arrows point from a module to what it uses; `mock` uses nothing under `serve`,
+//! `connections` nothing of either mode, and `error` nothing but `std`.
 
 pub mod cli;
+pub mod connections;
 pub mod error;
 pub(crate) mod gate;
 pub mod mock;
 pub(crate) mod problem;
 pub(crate) mod request_log;
 pub mod routes;
+pub mod run;
 pub mod serve;
+pub mod shutdown;
 pub mod site;

@@ -15,5 +15,5 @@ fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    dataset_proxy::cli::main()
+    dataset_proxy::run::main()
 }

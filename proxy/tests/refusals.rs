@@ -10,9 +10,9 @@ use std::num::NonZeroU32;
 
 use axum::http::{HeaderName, HeaderValue};
 use common::*;
+use dataset_proxy::connections::ConnectionLimits;
 use dataset_proxy::serve::access::Access;
 use dataset_proxy::serve::caller::Callers;
-use dataset_proxy::serve::connections::ConnectionLimits;
 use dataset_proxy::serve::hosts::{AllowedHost, HostAllowList};
 
 const P: &str = "/api/v1/data-collection/datasets/";

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use axum::http::HeaderValue;
 use common::*;
+use dataset_proxy::connections::{self, ConnectionLimits, Occupancy};
 use dataset_proxy::serve::access::Access;
-use dataset_proxy::serve::connections::{self, ConnectionLimits, Occupancy};
 use dataset_proxy::serve::hosts::{AllowedHost, HostAllowList};
 use dataset_proxy::serve::{self, Shared};
 use std::num::NonZeroU32;

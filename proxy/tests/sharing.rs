@@ -7,8 +7,8 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use dataset_proxy::connections::ConnectionLimits;
 use dataset_proxy::serve::access::Access;
-use dataset_proxy::serve::connections::ConnectionLimits;
 
 const P: &str = "/api/v1/data-collection/datasets/";
 

@@ -14,6 +14,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::error::StartError;
 use crate::routes::ApiRoute;
 
 /// What one request gets.
@@ -198,6 +199,13 @@ impl fmt::Display for ScenarioError {
 }
 
 impl std::error::Error for ScenarioError {}
+
+// Here rather than in `error`, which sits below every other module and uses none of them.
+impl From<ScenarioError> for StartError {
+    fn from(error: ScenarioError) -> Self {
+        error.to_string().into()
+    }
+}
 
 /// Every scenario of a fixtures directory, keyed by the route path it answers.
 pub type Scenarios = HashMap<String, Scenario>;

@@ -9,8 +9,8 @@ use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderName, StatusCode};
 use ipnet::IpNet;
 
+use crate::connections::client_key;
 use crate::problem::Problem;
-use crate::serve::connections::client_key;
 
 /// Whom to believe about the caller.
 #[derive(Debug, Clone, Default)]

@@ -20,6 +20,7 @@ use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::{Registry, Unit};
 
+use crate::connections::RefusalCounter;
 use crate::routes::ApiRoute;
 use crate::serve::coalesce::Source;
 
@@ -275,6 +276,13 @@ impl Metrics {
             tracing::error!(%error, "cannot encode the metrics");
         }
         text
+    }
+}
+
+/// A connection closed by a cap counts as refused, reason `connection_cap`.
+impl RefusalCounter for Metrics {
+    fn connection_refused(&self) {
+        self.refused("connection_cap");
     }
 }
 

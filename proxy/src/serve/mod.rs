@@ -15,7 +15,6 @@ pub(crate) mod admin;
 pub(crate) mod answer;
 pub mod caller;
 pub(crate) mod coalesce;
-pub mod connections;
 pub(crate) mod cors;
 pub(crate) mod framing;
 pub mod hosts;

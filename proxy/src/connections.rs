@@ -9,6 +9,7 @@
 
 use crate::error::StartError;
 use std::collections::HashMap;
+use std::fmt;
 use std::future::Future;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
@@ -29,7 +30,6 @@ use tokio::sync::{mpsc, watch};
 use tower::ServiceExt;
 
 use crate::gate::MAX_HEADER_BYTES;
-use crate::serve::metrics::Metrics;
 
 /// Connections waiting for one worker before the acceptor waits too.
 const BACKLOG_PER_WORKER: usize = 256;
@@ -105,12 +105,20 @@ pub fn client_key(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// Where connections refused by a cap are counted. `serve`'s metrics are one (in
+/// `serve::metrics`); `mock` counts nothing. A trait here, so that this module, used by
+/// both modes, depends on neither.
+pub trait RefusalCounter: fmt::Debug + Send + Sync {
+    /// Counts one connection closed because a cap was reached.
+    fn connection_refused(&self);
+}
+
 /// The open connections, counted in total and per client. Shared by the acceptor (which
 /// takes seats) and the workers (whose connections give them back when they close).
 #[derive(Debug, Default)]
 pub struct Occupancy {
     state: Mutex<OccupancyState>,
-    metrics: OnceLock<Arc<Metrics>>,
+    metrics: OnceLock<Arc<dyn RefusalCounter>>,
 }
 
 #[derive(Debug, Default)]
@@ -132,7 +140,7 @@ pub enum Full {
 
 impl Occupancy {
     /// Counts connections refused by a cap in `metrics` from now on.
-    pub fn report_to(&self, metrics: Arc<Metrics>) {
+    pub fn report_to(&self, metrics: Arc<impl RefusalCounter + 'static>) {
         let _ = self.metrics.set(metrics);
     }
 
@@ -162,7 +170,7 @@ impl Occupancy {
         };
         if let Some(full) = full {
             if let Some(metrics) = self.metrics.get() {
-                metrics.refused("connection_cap");
+                metrics.connection_refused();
             }
             state.refused_since_log += 1;
             // One line when a cap is first reached, then at most one every 10 s, so a
