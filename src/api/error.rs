@@ -4,6 +4,7 @@
 use serde::{Deserialize, Deserializer};
 use std::fmt;
 
+use super::lenient::decimal;
 use super::retry_after::RetryAfter;
 
 /// The most characters of one text the widget shows from an error body.
@@ -162,7 +163,7 @@ impl<'de> serde::de::Visitor<'de> for Walk<'_> {
         Ok(())
     }
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
-        self.leaf(Some(super::model::decimal(v)), false);
+        self.leaf(Some(decimal(v)), false);
         Ok(())
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {

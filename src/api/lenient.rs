@@ -127,7 +127,7 @@ impl Loose {
             Loose::Bool(b) => b.to_string(),
             Loose::Int(n) => n.to_string(),
             Loose::Neg(n) => n.to_string(),
-            Loose::Float(v) => super::model::decimal(*v),
+            Loose::Float(v) => decimal(*v),
             Loose::Text(s) => format!("{s:?}"),
             Loose::Nested(shape) => (*shape).to_owned(),
         }
@@ -184,4 +184,23 @@ impl Loose {
             }
         }
     }
+}
+
+/// `v` in decimals (up to six places), without Rust's float formatting, which would
+/// cost the bundle ~10 KB for this one rare case.
+pub(crate) fn decimal(v: f64) -> String {
+    // Beyond 1e13 the millionths would not fit in a u64.
+    if !v.is_finite() || v.abs() >= 1e13 {
+        return "a number out of range".to_owned();
+    }
+    let millionths = (v.abs() * 1e6).round() as u64;
+    let sign = if v < 0.0 && millionths > 0 { "-" } else { "" };
+    let fraction = format!("{:06}", millionths % 1_000_000);
+    format!(
+        "{sign}{}.{}",
+        millionths / 1_000_000,
+        fraction.trim_end_matches('0')
+    )
+    .trim_end_matches('.')
+    .to_owned()
 }

@@ -8,6 +8,7 @@ mod json_path;
 mod lenient;
 mod model;
 mod open_enum;
+mod raw;
 mod retry_after;
 
 #[cfg(target_arch = "wasm32")]
