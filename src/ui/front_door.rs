@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use super::id_text::IdText;
-use super::page::PageContext;
+use super::page_context::PageContext;
 use crate::api::ApiClient;
 use crate::config::input::{IdField, IdProblem, check_id, read_url};
 use crate::view::recent::{DemoScenario, groups, open_query, read_scenarios};

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::badge::DatasetBadge;
-use super::v4_section::ImportList;
+use super::import_list::ImportList;
 use crate::api::{ImportJob, V3Details};
 
 /// The V3 part of a dataset (`data-dataset-version="3"`), with the imports when the
