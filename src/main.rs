@@ -8,7 +8,7 @@ fn main() {
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     eprintln!(
-        "The dataset monitor runs in a browser: see the README (scripts/demo or trunk serve)."
+        "The dataset monitor runs in a browser: see the README (scripts/demo) or docs/development.md (trunk serve)."
     );
     std::process::exit(2);
 }

@@ -1,4 +1,4 @@
-//! `dataset-proxy`: see the README's proxy section.
+//! `dataset-proxy`: see docs/proxy.md.
 
 // glibc's malloc and free were a visible share of the CPU time per forwarded request;
 // mimalloc's thread-local heaps cost less (and `mock`, the benchmarks' upstream, gains too).

@@ -159,7 +159,7 @@ impl<'de> Deserialize<'de> for SchemaVersion {
 
 /// An AI Task Builder dataset, as `GET /datasets/{dataset_id}` returns it.
 ///
-/// Read leniently (see the README, "Models"): only an answer that is not a JSON object,
+/// Read leniently (see docs/models.md): only an answer that is not a JSON object,
 /// or that has neither `id` nor `name`, fails to decode; a field of the wrong type is
 /// listed in [`Dataset::unreadable`] instead.
 #[derive(Debug, Clone, PartialEq)]

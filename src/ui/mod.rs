@@ -5,7 +5,7 @@
 //! components read signals and render. Also here: [`intl`] (dates and numbers through
 //! the browser's `Intl`), `clock` (one shared "now"), and [`lowercase`] (the browser's
 //! `toLowerCase`, which the table gives `view::record_query` for its search). Every
-//! failure is shown with `role="alert"`; the DOM hooks documented in the README
+//! failure is shown with `role="alert"`; the DOM hooks documented in docs/embedding.md
 //! (`data-dataset-version`, `data-import-status`, …) are a contract.
 
 mod app;

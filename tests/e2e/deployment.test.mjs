@@ -1,4 +1,4 @@
-// The README's deployment recipe, run as written: Caddy with deploy/Caddyfile in front,
+// The deployment recipe (docs/proxy.md, "Deploying for a team"), run as written: Caddy with deploy/Caddyfile in front,
 // asking an authentication service (a stand-in for oauth2-proxy with the same
 // /oauth2/auth contract) about every request, and `dataset-proxy serve` behind it with the
 // recipe's flags, serving the built widget on the same origin; `dataset-proxy mock` plays

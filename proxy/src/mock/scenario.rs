@@ -1,6 +1,6 @@
 //! Mock scenario files: what the mock answers on each route, one step per request.
 //!
-//! Layout (a contract, see the README): `DIR/datasets/{dataset_id}.json` answers the
+//! Layout (a contract, see docs/proxy.md, "Scenario format"): `DIR/datasets/{dataset_id}.json` answers the
 //! dataset route and `DIR/datasets/{dataset_id}/imports/{import_id}.json` the import
 //! route. A file holding an object with a `steps` array is served one step per request,
 //! the last step repeating; any other JSON is a 200 body every time.
