@@ -6,7 +6,7 @@ use dataset_monitor::api::{DatasetId, ImportId, dataset_path, import_path};
 use dataset_proxy::routes::{ApiRoute, PREFIX, RouteError};
 use dataset_wire::demo;
 
-const VALID: &str = "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d";
+const VALID: &str = dataset_wire::demo::REFERENCE_V3;
 
 /// Valid ids: every demo id, upper case, and the edges of the hex range.
 fn valid_ids() -> Vec<String> {

@@ -186,8 +186,8 @@ fn dataset_id(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    const A: &str = "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d";
-    const B: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+    const A: &str = dataset_wire::demo::REFERENCE_V3;
+    const B: &str = dataset_wire::demo::V4_MAIN;
 
     #[test]
     fn without_rules_everything_is_allowed() {

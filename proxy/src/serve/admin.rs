@@ -179,7 +179,7 @@ mod tests {
             "/",
             "/metrics/",
             "/healthz/x",
-            "/api/v1/data-collection/datasets/3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            &dataset_wire::dataset_path(dataset_wire::demo::V4_MAIN),
         ] {
             let (app, _) = app();
             let (status, _, _) = call(app, Method::GET, path).await;

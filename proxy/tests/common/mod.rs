@@ -24,7 +24,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 pub const TOKEN: &str = "tok_5f0e9c2d-very-secret-7a1b";
-pub const OK_DATASET: &str = "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d";
+pub const OK_DATASET: &str = dataset_wire::demo::REFERENCE_V3;
 pub const OK_IMPORT: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
 pub const THROTTLED: &str = "00000000-0000-4000-8000-000000000429";
 pub const SLOW: &str = "00000000-0000-4000-8000-0000000000d1";
