@@ -37,7 +37,10 @@ impl Problem {
     /// 404 for a dataset that does not exist or that this proxy may not read: the same
     /// answer either way, so a refusal tells nothing about what exists.
     pub fn dataset_not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "Not found.")
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "No such dataset or import, or this proxy may not read it.",
+        )
     }
 }
 

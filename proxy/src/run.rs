@@ -25,10 +25,13 @@ use crate::site::Site;
 /// The whole program: parses the flags, reads the token (before any thread exists, so
 /// it can be removed from the environment), then runs the chosen mode until SIGINT or
 /// SIGTERM. Errors are for people: they say what is wrong and what to do.
+#[allow(unsafe_code)]
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve(args) => Token::load(args.token_file.as_deref())
+        // SAFETY: no thread has been started yet (parsing the flags and the tracing
+        // subscriber start none); the runtime starts after.
+        Command::Serve(args) => unsafe { Token::load(args.token_file.as_deref()) }
             .and_then(|token| args.into_plan(token))
             .and_then(|plan| block_on(run_serve(plan))),
         Command::Mock(args) => block_on(run_mock(args)),
@@ -169,10 +172,15 @@ fn fit_to_open_files(limits: &mut ConnectionLimits) {
 /// How long a SIGHUP's re-read of the datasets file may take before it is given up.
 const RELOAD_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Re-reads given up on but still waiting on the file at most; a SIGHUP beyond is
+/// ignored rather than leave one more thread stuck.
+const MAX_STUCK_RELOADS: usize = 4;
+
 /// Re-reads the datasets file on SIGHUP, on a thread of its own: a file that blocks on
 /// read (a FIFO, a hung network mount) never holds up the runtime that accepts
 /// connections. A read that takes longer than [`RELOAD_TIMEOUT`] is given up (its late
-/// result is dropped) and the previous list stays.
+/// result is dropped) and the previous list stays; the next SIGHUP tries again, unless
+/// [`MAX_STUCK_RELOADS`] reads are still stuck.
 fn reload_on_sighup(access: Arc<Access>) {
     #[cfg(unix)]
     tokio::spawn(async move {
@@ -181,7 +189,7 @@ fn reload_on_sighup(access: Arc<Access>) {
         else {
             return;
         };
-        let reading = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reading = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         while hangups.recv().await.is_some() {
             reload(&access, &reading).await;
         }
@@ -193,15 +201,18 @@ fn reload_on_sighup(access: Arc<Access>) {
 /// One SIGHUP's re-read. A plain thread rather than `spawn_blocking`: a read that never
 /// returns would make the runtime wait for it at shutdown.
 #[cfg(unix)]
-async fn reload(access: &Arc<Access>, reading: &Arc<std::sync::atomic::AtomicBool>) {
+async fn reload(access: &Arc<Access>, reading: &Arc<std::sync::atomic::AtomicUsize>) {
     use std::sync::atomic::Ordering;
     let Some(read) = access.datasets_reader() else {
         tracing::info!("SIGHUP: no datasets file to re-read");
         return;
     };
-    if reading.swap(true, Ordering::SeqCst) {
+    if reading.fetch_add(1, Ordering::SeqCst) >= MAX_STUCK_RELOADS {
+        reading.fetch_sub(1, Ordering::SeqCst);
         tracing::error!(
-            "SIGHUP ignored: an earlier re-read of the datasets file is still waiting on it"
+            stuck = MAX_STUCK_RELOADS,
+            "SIGHUP ignored: earlier re-reads of the datasets file are still waiting on it \
+             (a FIFO, a hung mount?); restart the proxy once the file is readable"
         );
         return;
     }
@@ -211,11 +222,11 @@ async fn reload(access: &Arc<Access>, reading: &Arc<std::sync::atomic::AtomicBoo
         .name("datasets-reload".into())
         .spawn(move || {
             let ids = read();
-            flag.store(false, Ordering::SeqCst);
+            flag.fetch_sub(1, Ordering::SeqCst);
             let _ = done.send(ids);
         });
     if let Err(error) = spawned {
-        reading.store(false, Ordering::SeqCst);
+        reading.fetch_sub(1, Ordering::SeqCst);
         tracing::error!(%error, "allowed datasets not re-read; the previous list stays");
         return;
     }

@@ -291,3 +291,29 @@ async fn with_a_cache_the_dataset_read_for_imports_is_shared() {
     assert_eq!(upstream.hits_for(&dataset(IN_WORKSPACE)), 1);
     assert_eq!(upstream.hits_for(&import(IN_WORKSPACE)), 1);
 }
+
+#[tokio::test]
+async fn under_rules_a_missing_dataset_is_kept_as_long_as_a_refused_one() {
+    // A refused dataset's 200 is kept for the cache TTL; were a missing one's 404 not,
+    // a second request would come back faster for the refused one.
+    let upstream = FakeUpstream::start().await;
+    upstream.set(
+        &dataset(MISSING),
+        404,
+        &[("content-type", "application/json")],
+        PROLIFIC_404,
+    );
+    let mut config = config(&upstream.url);
+    config.cache_ttl = Duration::from_secs(30);
+    let access = Access::new(vec![], None, vec!["ws-allowed".into()]).expect("access");
+    let addr = start_proxy_with(config, access, ConnectionLimits::default()).await;
+    for _ in 0..3 {
+        for id in [MISSING, OTHER_WORKSPACE] {
+            assert_eq!(request(addr, "GET", &dataset(id), &[]).await.status, 404);
+            assert_eq!(request(addr, "GET", &import(id), &[]).await.status, 404);
+        }
+    }
+    assert_eq!(upstream.hits_for(&dataset(MISSING)), 1);
+    assert_eq!(upstream.hits_for(&dataset(OTHER_WORKSPACE)), 1);
+    assert_eq!(upstream.hits(), 2, "no import was read");
+}

@@ -6,7 +6,7 @@ use dataset_monitor::api::{DatasetId, ImportId, dataset_path, import_path};
 use dataset_proxy::routes::{ApiRoute, PREFIX, RouteError};
 use dataset_wire::demo;
 
-const VALID: &str = dataset_wire::demo::REFERENCE_V3;
+const VALID: &str = demo::REFERENCE_V3;
 
 /// Valid ids: every demo id, upper case, and the edges of the hex range.
 fn valid_ids() -> Vec<String> {

@@ -165,14 +165,26 @@ async fn a_datasets_file_that_blocks_never_stalls_the_proxy() {
         "{}",
         proxy.log()
     );
-    // The read still hangs: another SIGHUP starts no second one.
-    signal(&proxy, "-HUP");
-    assert!(logged(&proxy, "SIGHUP ignored").await, "{}", proxy.log());
     assert_eq!(
         request(proxy.addr, "GET", &format!("{P}{IN_WORKSPACE}"), &[])
             .await
             .status,
         404
+    );
+    // The file mended, the next SIGHUP reads it, though the first read still hangs.
+    std::fs::remove_file(&file).expect("remove");
+    std::fs::write(&file, format!("{IN_WORKSPACE}\n")).expect("write");
+    signal(&proxy, "-HUP");
+    assert!(
+        logged(&proxy, "allowed datasets re-read").await,
+        "{}",
+        proxy.log()
+    );
+    assert_eq!(
+        request(proxy.addr, "GET", &format!("{P}{IN_WORKSPACE}"), &[])
+            .await
+            .status,
+        200
     );
     // The thread still waiting on the FIFO does not hold up a shutdown.
     signal(&proxy, "-TERM");

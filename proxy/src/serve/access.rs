@@ -153,12 +153,32 @@ impl DatasetList {
     }
 }
 
+/// The largest datasets file read (about 100,000 ids); a larger one is an error, not a
+/// proxy out of memory (`/dev/zero`, a log given by mistake).
+const MAX_DATASETS_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The text of the file at `path`, refused when longer than `limit` bytes.
+fn read_at_most(path: &std::path::Path, limit: u64) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "longer than {} MiB",
+            limit / (1024 * 1024)
+        )));
+    }
+    Ok(text)
+}
+
 /// The ids in `flags` and in the datasets file at `path`.
 fn read_datasets(
     mut ids: HashSet<String>,
     path: &std::path::Path,
 ) -> Result<HashSet<String>, String> {
-    let text = std::fs::read_to_string(path)
+    let text = read_at_most(path, MAX_DATASETS_FILE_BYTES)
         .map_err(|e| format!("--allow-datasets-file {}: {e}", path.display()))?;
     for (number, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or_default().trim();

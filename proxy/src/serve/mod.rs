@@ -337,6 +337,7 @@ impl Proxy {
         };
         let key = (method.clone(), path.clone());
         let ttl = self.cache_ttl;
+        let keep_missing = self.shared.access.has_rules();
         let shared = self
             .shared
             .answers
@@ -347,7 +348,7 @@ impl Proxy {
                         .call_upstream(method, &path, metric_route, owner_field)
                         .await
                 },
-                move |fetched: &Fetched| lifetime(fetched, ttl),
+                move |fetched: &Fetched| lifetime(fetched, ttl, keep_missing),
             )
             .await;
         match shared {
@@ -393,11 +394,14 @@ impl Proxy {
 }
 
 /// How long an upstream result may be reused: a 200 for the TTL, a 429 until its
-/// `Retry-After` (at most a minute; the TTL if it has none in seconds), nothing else.
-fn lifetime(fetched: &Fetched, ttl: Duration) -> Option<Duration> {
+/// `Retry-After` (at most a minute; the TTL if it has none in seconds), nothing else;
+/// but with `keep_missing` (under access rules), a 404 for the TTL too: a refused
+/// dataset's 200 is kept, and a missing one's 404 must be as quick to come back.
+fn lifetime(fetched: &Fetched, ttl: Duration, keep_missing: bool) -> Option<Duration> {
     let answer = fetched.as_ref().ok()?;
     match answer.status {
         StatusCode::OK => Some(ttl),
+        StatusCode::NOT_FOUND if keep_missing => Some(ttl),
         StatusCode::TOO_MANY_REQUESTS => Some(
             answer
                 .retry_after_seconds()

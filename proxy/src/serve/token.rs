@@ -50,9 +50,13 @@ impl Token {
     /// process environment, so that nothing started later (and no crash reporter) sees
     /// it. The error says what to set.
     ///
-    /// Call it before any other thread is started: changing the environment while
-    /// another thread reads it is undefined behaviour on most platforms.
-    pub fn load(file: Option<&Path>) -> Result<Self, StartError> {
+    /// # Safety
+    ///
+    /// No other thread may read or change the environment meanwhile: changing it while
+    /// another thread reads it is undefined behaviour on most platforms, and the value's
+    /// bytes are overwritten where they are. Call it in `main` before any thread starts.
+    #[allow(unsafe_code)]
+    pub unsafe fn load(file: Option<&Path>) -> Result<Self, StartError> {
         let from_env = std::env::var(TOKEN_ENV);
         remove_token_from_environment();
         if let Some(path) = file {
@@ -259,11 +263,13 @@ fn wipe_environment_value() {
         static mut environ: *mut *mut std::ffi::c_char;
     }
     let prefix = format!("{TOKEN_ENV}=");
-    // SAFETY: no other thread exists (see `Token::load`), so nothing changes the list or
-    // its strings meanwhile. Every entry up to the null that ends the list is a
-    // NUL-terminated string that this process owns and may write: the block the kernel
-    // set up on the stack, or a copy libc made on the heap for `setenv`. Only bytes
-    // before each string's terminating NUL are written.
+    // SAFETY: no other thread touches the environment (`Token::load`'s contract), so
+    // nothing changes the list or its strings meanwhile. Every entry up to the null that ends the list is a
+    // NUL-terminated string; the one written is assumed to be writable memory: the
+    // block the kernel set up on the stack, or a copy libc made on the heap for `setenv`
+    // (Rust's `set_var`). A string handed to `putenv` could be read-only, but nothing in
+    // this process calls `putenv` before `main`'s first line. Only bytes before the
+    // string's terminating NUL are written.
     unsafe {
         let mut entry = environ;
         if entry.is_null() {
