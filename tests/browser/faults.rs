@@ -1,18 +1,13 @@
 //! The fault corpus in headless Chromium: for each way the network or the API can fail,
 //! a clear `role="alert"` message, no panic, the last good data kept on screen marked
 //! stale, and recovery without a reload once the API answers normally again.
-#![cfg(target_arch = "wasm32")]
 
 use dataset_monitor::config::MonitorConfig;
 use dataset_monitor::ui::App;
 use leptos::prelude::*;
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_bindgen_test::wasm_bindgen_test;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-mod browser;
-
-use browser::{API, Mounted, count, mount, reset_mock, sleep, until};
+use crate::support::{API, Mounted, count, mount, reset_mock, sleep, until};
 
 fn drill(suffix: &str) -> String {
     format!("fa000000-0000-4000-8000-000000000{suffix}")

@@ -1,6 +1,5 @@
 //! Browser tests of live updates in headless Chromium against `dataset-proxy mock`:
 //! exact request counts per lifecycle, hidden pages, unmounting, recovery and events.
-#![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,13 +9,9 @@ use dataset_monitor::ui::App;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_bindgen_test::wasm_bindgen_test;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-mod browser;
-
-use browser::{API, Mounted, count, mount, reset_mock, sleep, until};
+use crate::support::{API, Mounted, count, mount, reset_mock, sleep, until};
 use dataset_wire::demo;
 
 const V4_MAIN: &str = demo::V4_MAIN;
@@ -168,7 +163,7 @@ async fn a_hidden_page_makes_no_requests_and_resumes_when_visible() {
     set_hidden(true);
     let m = widget(V4_MAIN, Some(LIFECYCLE));
     sleep(INTERVAL_MS * 4).await;
-    let hidden_counts = browser::mock_counts().await;
+    let hidden_counts = crate::support::mock_counts().await;
     assert!(
         hidden_counts.is_empty(),
         "requests while hidden: {hidden_counts:?}"

@@ -1,19 +1,14 @@
 //! Browser tests of the API client in headless Chromium, against `dataset-proxy mock`
 //! serving the demo scenarios (the test command starts it; its URL is baked in at build
 //! time from `DATASET_MONITOR_TEST_API`).
-#![cfg(target_arch = "wasm32")]
 
 use dataset_monitor::api::{
     ApiClient, ClientError, DatasetDetails, DatasetId, DatasetStatus, ErrorDetail, ImportId,
     ImportStatus, RetryAfter,
 };
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_bindgen_test::wasm_bindgen_test;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-mod browser;
-
-use browser::{API, reset_mock};
+use crate::support::{API, reset_mock};
 use dataset_wire::demo;
 
 const SEED_V3: &str = demo::REFERENCE_V3;

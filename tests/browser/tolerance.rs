@@ -1,18 +1,13 @@
 //! What the page shows for the untidy answers of issue #13, in headless Chromium against
 //! `dataset-proxy mock`: bodies modelled on Prolific's CLI (`c1100000-…`), Prolific's
 //! own reference examples, and one scenario per error body shape (`e4000000-…`).
-#![cfg(target_arch = "wasm32")]
 
 use dataset_monitor::config::MonitorConfig;
 use dataset_monitor::ui::App;
 use leptos::prelude::*;
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_bindgen_test::wasm_bindgen_test;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-mod browser;
-
-use browser::{API, Mounted, mount, reset_mock, until};
+use crate::support::{API, Mounted, mount, reset_mock, until};
 use dataset_wire::demo;
 
 const CLI_V4: &str = demo::CLI_V4;

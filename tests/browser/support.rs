@@ -1,6 +1,5 @@
 //! Helpers shared by the browser tests: mounting into a fresh container, querying it,
 //! waiting, and the mock API's counters.
-#![allow(dead_code)]
 
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;

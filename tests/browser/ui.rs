@@ -1,6 +1,5 @@
 //! Browser tests of the components in headless Chromium, rendered from typed models
 //! (decoded from JSON, as the client would).
-#![cfg(target_arch = "wasm32")]
 
 use std::sync::Arc;
 
@@ -14,14 +13,10 @@ use dataset_monitor::ui::{
 use dataset_monitor::view::present;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{HtmlElement, HtmlInputElement};
 
-wasm_bindgen_test_configure!(run_in_browser);
-
-mod browser;
-
-use browser::{API, mount, settle, until};
+use crate::support::{API, mount, settle, until};
 
 fn job(status: &str, extra: &str) -> ImportJob {
     decode(format!(
