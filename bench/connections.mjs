@@ -15,6 +15,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { DEMO } from '../tests/support/stack.mjs';
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = process.env.DATASET_PROXY_BIN || path.join(ROOT, 'target/server/dataset-proxy');
 const LIMIT_S = Number(process.env.BENCH_CONN_LIMIT_S || 65);
@@ -23,7 +25,7 @@ const HOST = '127.0.0.1';
 // More sockets than the 1,024 open files the proxy is started with.
 const FLOOD = Number(process.env.BENCH_CONN_FLOOD || 1100);
 const ONLY = process.env.BENCH_CONN_ONLY; // 'flood' for that part alone
-const DATASET = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
+const DATASET = DEMO.V4_MAIN;
 const PATH = `/api/v1/data-collection/datasets/${DATASET}`;
 const [out = path.join(ROOT, 'target/bench/connections.json')] = process.argv.slice(2);
 

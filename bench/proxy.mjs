@@ -25,9 +25,10 @@ import {
   API_PREFIX, BIN, HOST, NGINX, Servers, TOKEN, WRK, binHint, fail, median, requireExecutable, round2, round3,
   run, runBench, serveHasOption, setupHint,
 } from './servers.mjs';
+import { DEMO } from '../tests/support/stack.mjs';
 
 const env = process.env;
-const DATASET_ID = '3fa85f64-5717-4562-b3fc-2c963f66afa6'; // a V4 dataset in the demo scenarios
+const DATASET_ID = DEMO.V4_MAIN; // a V4 dataset in the demo scenarios
 const PATH = `${API_PREFIX}${DATASET_ID}`;
 const settings = {
   threads: Number(env.BENCH_PROXY_THREADS || 2),

@@ -1,6 +1,7 @@
 -- wrk script: every request asks for an import no request has asked for before, so no
 -- proxy can share or keep an answer: what is measured is forwarding alone. The mock
--- answers each with its 404 (in Prolific's error shape).
+-- answers each with its 404 (in Prolific's error shape). The URL wrk is given is the
+-- dataset route (bench/proxy.mjs): each import path is built under it (`wrk.path`).
 local counter = 0
 local next_thread = 0
 -- `thread_id` is a global set in each thread's own state by `setup`.
@@ -13,8 +14,6 @@ end
 
 function request()
   counter = counter + 1
-  local path = string.format(
-    "/api/v1/data-collection/datasets/3fa85f64-5717-4562-b3fc-2c963f66afa6/imports/00000000-0000-4000-8%03d-%012d",
-    thread_id, counter)
+  local path = string.format("%s/imports/00000000-0000-4000-8%03d-%012d", wrk.path, thread_id, counter)
   return wrk.format("GET", path)
 end

@@ -29,10 +29,11 @@ import {
   API_PREFIX, BIN, HOST, NGINX, Servers, TOKEN, binHint, fail, requireExecutable, round3, run, runBench,
   serveHasOption, setupHint,
 } from './servers.mjs';
+import { DEMO } from '../tests/support/stack.mjs';
 
 const env = process.env;
 // An import that answers 200 with a small in-progress body, every time (demo scenarios).
-const PATH = `${API_PREFIX}3fa85f64-5717-4562-b3fc-2c963f66afa6/imports/7c9e6679-7425-40de-944b-e07fc1f90ae7`;
+const PATH = `${API_PREFIX}${DEMO.V4_MAIN}/imports/${DEMO.REFERENCE_IMPORT}`;
 const settings = {
   counts: (env.BENCH_VIEWERS_COUNTS || '1,10,100,1000').split(',').map(Number),
   duration_s: Number(env.BENCH_VIEWERS_DURATION || 20),

@@ -8,11 +8,13 @@ Also writes DIR/uploads/: the files those imports were "uploaded" from, with eve
 rejected record really showing its error (a missing field is absent, a malformed line is
 not JSON, ...), for joining in the widget (scripts/demo prints their paths; the tests open
 them). Over-long values are abbreviated to keep the fixtures small.
+The scenarios' ids come from wire/src/demo.rs, where they are typed out once.
 Run: scripts/make-demo-fixtures.py [OUTPUT_DIR]   (default: fixtures/demo; scripts/test
 writes to a temporary folder and checks that it matches the committed fixtures)
 """
 import json
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -22,24 +24,35 @@ OUT = BASE / "datasets"
 UPLOADS = BASE / "uploads"
 REFERENCE = ROOT / "fixtures" / "reference"
 
-V4_MAIN = "3fa85f64-5717-4562-b3fc-2c963f66afa6"   # dataset of the reference import example
-V4_NO_SCHEMA = "4b0e2d1c-9a8f-4e7d-8c6b-5a4f3e2d1c0b"
-V4_BUSY = "9d2e4f60-1a3b-4c5d-8e7f-00112233aaaa"
-SEED_V3 = "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d"   # the reference dataset example (V3, ERROR)
+
+def demo_ids():
+    """{NAME: id} for every `pub const NAME: &str` in wire/src/demo.rs: its string literal,
+    or the literal of the `name!()` macro it is defined by."""
+    source = (ROOT / "wire" / "src" / "demo.rs").read_text()
+    macros = dict(re.findall(r'macro_rules! (\w+) \{\s*\(\) => \{\s*"([^"]*)"', source))
+    consts = re.findall(r'^pub const (\w+): &str = (?:"([^"]*)"|(\w+)!\(\));$', source, re.M)
+    return {name: literal or macros[macro] for name, literal, macro in consts}
+
+
+DEMO = demo_ids()
+V4_MAIN = DEMO["V4_MAIN"]   # dataset of the reference import example
+V4_NO_SCHEMA = DEMO["NO_SCHEMA"]
+V4_BUSY = DEMO["BUSY"]
+SEED_V3 = DEMO["REFERENCE_V3"]   # the reference dataset example (V3, ERROR)
 V3 = {
-    "READY": "3d7a0c11-2b44-4c55-8d66-7e8f90a1b2c3",
-    "PROCESSING": "3d7a0c11-2b44-4c55-8d66-7e8f90a1b2c4",
-    "UNINITIALISED": "3d7a0c11-2b44-4c55-8d66-7e8f90a1b2c5",
+    "READY": DEMO["V3_READY"],
+    "PROCESSING": DEMO["V3_PROCESSING"],
+    "UNINITIALISED": DEMO["V3_UNINITIALISED"],
 }
-RATE_LIMITED = "00000000-0000-4000-8000-000000000429"
-FLAKY = "00000000-0000-4000-8000-000000000502"
-MALFORMED = "00000000-0000-4000-8000-0000000000e1"
-SLOW = "00000000-0000-4000-8000-0000000000d1"
-LIFECYCLE = "6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b10"
-FAILED = "6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b11"
-COMPLETE = "6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b12"
-PENDING = "6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b13"
-SEED_IMPORT = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+RATE_LIMITED = DEMO["RATE_LIMITED"]
+FLAKY = DEMO["FLAKY"]
+MALFORMED = DEMO["MALFORMED"]
+SLOW = DEMO["SLOW"]
+LIFECYCLE = DEMO["LIFECYCLE_IMPORT"]
+FAILED = DEMO["FAILED_IMPORT"]
+COMPLETE = DEMO["COMPLETE_IMPORT"]
+PENDING = DEMO["PENDING_SCHEMA_IMPORT"]
+SEED_IMPORT = DEMO["REFERENCE_IMPORT"]
 
 rng = random.Random(20241115)
 
@@ -76,11 +89,11 @@ def walkthrough():
     for status, id_ in V3.items():
         offer(w, f"A V3 dataset, {status}", f"V3 dataset whose status is {status}", id_)
     offer(w, "An import that never ends", "processing for ever: try \"Notify me when it finishes\"",
-          "50a50a50-0000-4000-8000-000000000001", "50a50a50-0000-4000-8000-000000000002")
+          DEMO["ENDLESS"], DEMO["ENDLESS_IMPORT"])
     f = "Faults and recoveries"
     offer(f, "Rate limited, then fine", "429 with Retry-After: 1, then the dataset", RATE_LIMITED)
     offer(f, "A gateway error, then fine", "502 with an HTML body, then the dataset", FLAKY)
-    offer(f, "No such dataset", "404 in Prolific's error shape", "00000000-0000-4000-8000-000000000404")
+    offer(f, "No such dataset", "404 in Prolific's error shape", DEMO["UNKNOWN"])
     offer(f, "A body of the wrong shape", "a 200 body of the wrong shape (the dataset in an envelope)", MALFORMED)
     offer(f, "Slower than the timeout", "answers after 20 s, slower than the widget's 15 s request timeout", SLOW)
 
@@ -247,7 +260,7 @@ def main():
     })
 
     # A dataset followed as a whole: two imports move on their own, polled through it.
-    a, b = "9d2e4f60-1a3b-4c5d-8e7f-001122334455", "9d2e4f60-1a3b-4c5d-8e7f-001122334456"
+    a, b = DEMO["BUSY_JSONL_IMPORT"], DEMO["BUSY_CSV_IMPORT"]
     moving = []
     for sa, sb in [("queued", "processing"), ("processing", "processing"),
                    ("complete", "processing"), ("complete", "partial")]:
@@ -346,7 +359,7 @@ def faults():
         "404": ("404", {"status": 404, "body": error_body(404, "Not Found", "No such dataset.")}),
     }
     for suffix, (what, fault) in corpus.items():
-        id_ = f"fa000000-0000-4000-8000-000000000{suffix}"
+        id_ = DEMO["FAULT_DRILL_PREFIX"] + suffix
         offer("Faults and recoveries", f"Fault drill {suffix}", f"V3: PROCESSING, then {what}, then READY", id_)
         write(f"{id_}.json", {
             "description": f"fault drill: PROCESSING, then {what}, then READY",
@@ -356,7 +369,7 @@ def faults():
 
 def soak():
     """A dataset whose import never ends (always processing): polled for ever, for soaks."""
-    d, i = "50a50a50-0000-4000-8000-000000000001", "50a50a50-0000-4000-8000-000000000002"
+    d, i = DEMO["ENDLESS"], DEMO["ENDLESS_IMPORT"]
     write(f"{d}.json", dataset(d, "Soak: an import that never ends", "4", 0,
                                schema={"strict": False, "fields": {"text": {"type": "text"}}},
                                imports=[job(i, d, "processing", "endless.jsonl",
@@ -367,11 +380,11 @@ def soak():
 
 
 CLI = "prolific-oss/cli"
-CLI_V4 = "c1100000-0000-4000-8000-000000000001"
-CLI_V3 = "c1100000-0000-4000-8000-000000000002"
-CLI_PARTIAL = "c1100000-0000-4000-8000-000000000011"
-CLI_FAILED = "c1100000-0000-4000-8000-000000000012"
-CLI_POLLED = "c1100000-0000-4000-8000-000000000013"
+CLI_V4 = DEMO["CLI_V4"]
+CLI_V3 = DEMO["CLI_V3"]
+CLI_PARTIAL = DEMO["CLI_PARTIAL"]
+CLI_FAILED = DEMO["CLI_FAILED"]
+CLI_POLLED = DEMO["CLI_POLLED"]
 
 
 def cli_shapes():
@@ -491,7 +504,7 @@ ERROR_BODIES = [
 def error_bodies():
     """One dataset per error body shape, answering it on every request."""
     for suffix, status, what, step in ERROR_BODIES:
-        id_ = f"e4000000-0000-4000-8000-000000000{suffix}"
+        id_ = DEMO["ERROR_BODY_PREFIX"] + suffix
         offer("Error bodies", f"Error body {suffix}", f"HTTP {status}: {what}", id_)
         write(f"{id_}.json", {"description": f"HTTP {status}: {what}", "steps": [dict(status=status, **step)]})
 

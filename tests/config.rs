@@ -6,9 +6,10 @@ use dataset_monitor::config::{
     MIN_POLL_INTERVAL_MS, MIN_REQUEST_TIMEOUT_MS, MonitorConfig, NumberOrText, RawConfig,
     parse_poll_interval,
 };
+use dataset_wire::demo;
 
-const DATASET: &str = "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d";
-const IMPORT: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+const DATASET: &str = demo::REFERENCE_V3;
+const IMPORT: &str = demo::REFERENCE_IMPORT;
 
 #[test]
 fn full_query_string() {
@@ -41,8 +42,8 @@ fn missing_or_bad_ids_are_refused_with_a_message() {
     for bad in [
         "abc",
         "../../admin",
-        "0192a3b5e8f97a0b1c2d3e4f5a6b7c8d",
-        "{0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d}",
+        &DATASET.replace('-', ""),
+        &format!("{{{DATASET}}}"),
     ] {
         let err = MonitorConfig::from_pairs([("dataset_id", bad)]).expect_err(bad);
         assert!(matches!(err, ConfigError::Id(_)), "{bad}");

@@ -4,9 +4,10 @@
 
 use dataset_monitor::api::ImportStatus;
 use dataset_monitor::live::{SeenImports, StatusChange};
+use dataset_wire::demo;
 
-const A: &str = "6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b10";
-const B: &str = "6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b11";
+const A: &str = demo::LIFECYCLE_IMPORT;
+const B: &str = demo::FAILED_IMPORT;
 
 fn change(previous: Option<ImportStatus>, finished: bool) -> Option<StatusChange> {
     Some(StatusChange { previous, finished })

@@ -6,15 +6,31 @@ use dataset_monitor::api::{
     ApiError, ClientError, Dataset, DatasetDetails, DatasetStatus, ErrorDetail, FieldType,
     ImportJob, ImportStatus, ImportType, RetryAfter, SchemaVersion, decode,
 };
+use dataset_wire::demo;
 use serde_json::json;
-
-/// The Prolific reference examples, verbatim, as the demo scenarios serve them.
-const SEED_DATASET: &str = "datasets/0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d.json";
-const SEED_IMPORT: &str = "datasets/3fa85f64-5717-4562-b3fc-2c963f66afa6/imports/7c9e6679-7425-40de-944b-e07fc1f90ae7.json";
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/fixtures/demo/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The scenario file of dataset `id`, for [`fixture`].
+fn dataset_file(id: &str) -> String {
+    format!("datasets/{id}.json")
+}
+
+/// The scenario file of import `import` of dataset `dataset`, for [`fixture`].
+fn import_file(dataset: &str, import: &str) -> String {
+    format!("datasets/{dataset}/imports/{import}.json")
+}
+
+/// The Prolific reference examples, verbatim, as the demo scenarios serve them.
+fn seed_dataset() -> String {
+    dataset_file(demo::REFERENCE_V3)
+}
+
+fn seed_import() -> String {
+    import_file(demo::V4_MAIN, demo::REFERENCE_IMPORT)
 }
 
 fn dataset(value: serde_json::Value) -> Dataset {
@@ -27,7 +43,7 @@ fn import(value: serde_json::Value) -> ImportJob {
 
 fn base_dataset(version: serde_json::Value) -> serde_json::Value {
     json!({
-        "id": "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d",
+        "id": demo::REFERENCE_V3,
         "name": "D",
         "created_at": "2024-01-15T09:30:00Z",
         "created_by": "u",
@@ -39,8 +55,8 @@ fn base_dataset(version: serde_json::Value) -> serde_json::Value {
 
 fn base_import(status: &str) -> serde_json::Value {
     json!({
-        "dataset_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-        "import_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+        "dataset_id": demo::V4_MAIN,
+        "import_id": demo::REFERENCE_IMPORT,
         "type": "file_upload",
         "created_at": "2024-01-15T09:30:00Z",
         "updated_at": "2024-01-15T10:00:00Z",
@@ -64,8 +80,8 @@ fn v3(details: &Dataset) -> &dataset_monitor::api::V3Details {
 
 #[test]
 fn seed_dataset_example_decodes_verbatim_as_v3() {
-    let d: Dataset = decode(fixture(SEED_DATASET)).expect("decodes");
-    assert_eq!(d.id, "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d");
+    let d: Dataset = decode(fixture(&seed_dataset())).expect("decodes");
+    assert_eq!(d.id, demo::REFERENCE_V3);
     assert_eq!(d.name, "Customer Feedback Dataset");
     assert_eq!(d.total_datapoint_count, Some(1500));
     // The example sends the number 3 although the schema says the string "3".
@@ -81,8 +97,8 @@ fn seed_dataset_example_decodes_verbatim_as_v3() {
 
 #[test]
 fn seed_import_example_decodes_verbatim() {
-    let job: ImportJob = decode(fixture(SEED_IMPORT)).expect("decodes");
-    assert_eq!(job.import_id, "7c9e6679-7425-40de-944b-e07fc1f90ae7");
+    let job: ImportJob = decode(fixture(&seed_import())).expect("decodes");
+    assert_eq!(job.import_id, demo::REFERENCE_IMPORT);
     assert_eq!(job.status, ImportStatus::Partial);
     assert!(job.status.processing_ended());
     assert_eq!(job.import_type, Some(ImportType::FileUpload));
@@ -196,22 +212,26 @@ fn v3_nullable_fields_may_be_null_or_absent() {
 #[test]
 fn v4_with_schema_keeps_field_order_types_and_labels() {
     // Raw text: `json!` would sort the keys, and the order is what is under test.
-    let text = r#"{
-        "id": "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d", "name": "D", "schema_version": "4",
-        "schema": {"strict": true, "fields": {
-            "prompt": {"type": "text", "label": "Prompt"},
-            "img": {"type": "image_url"},
-            "clip": {"type": "audio_url", "label": null},
-            "movie": {"type": "video_url"},
-            "internal": {"type": "metadata"},
-            "group": {"type": "task_group_id"},
-            "future": {"type": "3d_model_url", "label": "3D"}
-        }},
+    let text = format!(
+        r#"{{
+        "id": "{dataset}", "name": "D", "schema_version": "4",
+        "schema": {{"strict": true, "fields": {{
+            "prompt": {{"type": "text", "label": "Prompt"}},
+            "img": {{"type": "image_url"}},
+            "clip": {{"type": "audio_url", "label": null}},
+            "movie": {{"type": "video_url"}},
+            "internal": {{"type": "metadata"}},
+            "group": {{"type": "task_group_id"}},
+            "future": {{"type": "3d_model_url", "label": "3D"}}
+        }}}},
         "imports": [
-            {"import_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "status": "processing"},
-            {"import_id": "7c9e6679-7425-40de-944b-e07fc1f90ae8", "status": "complete"}
+            {{"import_id": "{import}", "status": "processing"}},
+            {{"import_id": "7c9e6679-7425-40de-944b-e07fc1f90ae8", "status": "complete"}}
         ]
-    }"#;
+    }}"#,
+        dataset = demo::REFERENCE_V3,
+        import = demo::REFERENCE_IMPORT,
+    );
     let d: Dataset = decode(text).expect("decodes");
     let v4 = v4(&d);
     let schema = v4.schema.as_ref().expect("schema");
@@ -400,7 +420,7 @@ fn unknown_extra_fields_are_ignored() {
     let mut body = base_dataset(json!("4"));
     body["brand_new"] = json!({"nested": [1, 2, 3]});
     body["imports"] = json!([{
-        "import_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+        "import_id": demo::REFERENCE_IMPORT,
         "status": "queued",
         "priority": 9,
     }]);
@@ -647,11 +667,10 @@ fn json_path_scanner_never_panics_on_odd_input() {
 
 // ---- Tolerance: what real answers bring (modelled on Prolific's CLI, prolific-oss/cli) ----
 
-const CLI_V4: &str = "datasets/c1100000-0000-4000-8000-000000000001.json";
-const CLI_V3: &str = "datasets/c1100000-0000-4000-8000-000000000002.json";
-const CLI_PARTIAL: &str = "datasets/c1100000-0000-4000-8000-000000000001/imports/c1100000-0000-4000-8000-000000000011.json";
-const CLI_FAILED: &str = "datasets/c1100000-0000-4000-8000-000000000001/imports/c1100000-0000-4000-8000-000000000012.json";
-const CLI_POLLED: &str = "datasets/c1100000-0000-4000-8000-000000000001/imports/c1100000-0000-4000-8000-000000000013.json";
+/// The scenario file of the CLI-shaped import `id` (under [`demo::CLI_V4`]).
+fn cli_import(id: &str) -> String {
+    import_file(demo::CLI_V4, id)
+}
 
 /// The body of step `n` of a scenario file, as JSON text.
 fn step(name: &str, n: usize) -> String {
@@ -661,11 +680,11 @@ fn step(name: &str, n: usize) -> String {
 
 #[test]
 fn tolerance_numbers_as_strings_are_numbers_and_the_rest_is_noted() {
-    let d: Dataset = decode(step(CLI_V4, 0)).expect("decodes");
+    let d: Dataset = decode(step(&dataset_file(demo::CLI_V4), 0)).expect("decodes");
     assert_eq!(d.total_datapoint_count, Some(1500));
     assert!(d.unreadable.is_empty(), "{:?}", d.unreadable);
 
-    let d: Dataset = decode(step(CLI_V3, 0)).expect("decodes");
+    let d: Dataset = decode(step(&dataset_file(demo::CLI_V3), 0)).expect("decodes");
     assert_eq!(d.total_datapoint_count, None);
     assert_eq!(d.unreadable.len(), 1);
     assert_eq!(d.unreadable[0].path, "total_datapoint_count");
@@ -743,7 +762,7 @@ fn tolerance_version_from_the_fields_present() {
     assert!(matches!(d.details, DatasetDetails::V3(_)));
     assert_eq!(d.schema_version, SchemaVersion::Other(String::new()));
 
-    let d: Dataset = decode(step(CLI_V4, 0)).expect("decodes");
+    let d: Dataset = decode(step(&dataset_file(demo::CLI_V4), 0)).expect("decodes");
     let details = v4(&d);
     let schema = details.schema.as_ref().expect("schema");
     assert_eq!(schema.strict, None, "strict: null is not stated");
@@ -765,7 +784,7 @@ fn tolerance_version_from_the_fields_present() {
 
 #[test]
 fn tolerance_a_v3_answer_with_imports_shows_them() {
-    let d: Dataset = decode(fixture(SEED_DATASET)).expect("decodes");
+    let d: Dataset = decode(fixture(&seed_dataset())).expect("decodes");
     assert!(matches!(d.details, DatasetDetails::V3(_)));
     assert_eq!(d.imports().len(), 1);
     assert_eq!(d.imports()[0].status, ImportStatus::Partial);
@@ -774,24 +793,18 @@ fn tolerance_a_v3_answer_with_imports_shows_them() {
 
 #[test]
 fn tolerance_an_import_without_ids_belongs_to_the_ids_asked_for() {
-    let mut job: ImportJob = decode(step(CLI_PARTIAL, 0)).expect("decodes");
+    let mut job: ImportJob = decode(step(&cli_import(demo::CLI_PARTIAL), 0)).expect("decodes");
     assert_eq!(job.import_id, "");
     assert_eq!(job.dataset_id, None, "\"\" is not an id");
-    job.belongs_to(
-        "c1100000-0000-4000-8000-000000000001",
-        "c1100000-0000-4000-8000-000000000011",
-    );
-    assert_eq!(job.import_id, "c1100000-0000-4000-8000-000000000011");
-    assert_eq!(
-        job.dataset_id.as_deref(),
-        Some("c1100000-0000-4000-8000-000000000001")
-    );
+    job.belongs_to(demo::CLI_V4, demo::CLI_PARTIAL);
+    assert_eq!(job.import_id, demo::CLI_PARTIAL);
+    assert_eq!(job.dataset_id.as_deref(), Some(demo::CLI_V4));
     // Ids that came are kept.
     let mut job = import(base_import("queued"));
     job.belongs_to("other", "other");
-    assert_eq!(job.import_id, "7c9e6679-7425-40de-944b-e07fc1f90ae7");
+    assert_eq!(job.import_id, demo::REFERENCE_IMPORT);
 
-    let job: ImportJob = decode(step(CLI_PARTIAL, 0)).expect("decodes");
+    let job: ImportJob = decode(step(&cli_import(demo::CLI_PARTIAL), 0)).expect("decodes");
     assert_eq!(job.filename, None);
     assert_eq!(job.processing_started_at, None);
     assert_eq!(job.errors[2].record_index, Some(2), "\"2\" is 2");
@@ -803,7 +816,7 @@ fn tolerance_an_import_without_ids_belongs_to_the_ids_asked_for() {
 
 #[test]
 fn tolerance_a_failed_import_keeps_its_record_errors() {
-    let job: ImportJob = decode(step(CLI_FAILED, 0)).expect("decodes");
+    let job: ImportJob = decode(step(&cli_import(demo::CLI_FAILED), 0)).expect("decodes");
     assert_eq!(job.status, ImportStatus::Failed);
     assert_eq!(job.errors.len(), 21);
     assert!(job.errors_truncated(), "25 rejected, 21 listed");
@@ -815,12 +828,12 @@ fn tolerance_a_failed_import_keeps_its_record_errors() {
 
 #[test]
 fn tolerance_bare_processing_answers_and_counts_as_strings() {
-    let job: ImportJob = decode(step(CLI_POLLED, 0)).expect("decodes");
+    let job: ImportJob = decode(step(&cli_import(demo::CLI_POLLED), 0)).expect("decodes");
     assert_eq!(job.status, ImportStatus::Processing);
     assert_eq!(job.written_count, Some(120));
     assert_eq!(job.rejected_seen_count, Some(0));
     assert_eq!((job.accepted_count, job.duplicate_count), (None, None));
-    let job: ImportJob = decode(step(CLI_POLLED, 2)).expect("decodes");
+    let job: ImportJob = decode(step(&cli_import(demo::CLI_POLLED), 2)).expect("decodes");
     assert_eq!(job.newly_written(), Some(0), "all accepted were duplicates");
 }
 
@@ -848,7 +861,7 @@ fn tolerance_odd_parts_of_a_dataset_are_noted_not_fatal() {
         .iter()
         .map(|j| j.import_id.as_str())
         .collect();
-    assert_eq!(ids, ["7c9e6679-7425-40de-944b-e07fc1f90ae7", "y"]);
+    assert_eq!(ids, [demo::REFERENCE_IMPORT, "y"]);
     assert_eq!(details.imports[1].unreadable.len(), 1);
     let paths: Vec<_> = d.unreadable.iter().map(|u| u.path.as_str()).collect();
     assert_eq!(
@@ -936,7 +949,7 @@ fn tolerance_timestamps_are_read_as_utc() {
 fn tolerance_absent_counts_are_unknown_not_zero() {
     use dataset_monitor::view::present::{BarPart, bar_label, bar_parts};
     // Prolific's reference import example: 150 accepted, 5 rejected, no duplicate_count.
-    let job: ImportJob = decode(fixture(SEED_IMPORT)).expect("decodes");
+    let job: ImportJob = decode(fixture(&seed_import())).expect("decodes");
     let parts = bar_parts(&job);
     assert_eq!(parts, [(BarPart::Accepted, 150), (BarPart::Rejected, 5)]);
     assert_eq!(
@@ -944,7 +957,7 @@ fn tolerance_absent_counts_are_unknown_not_zero() {
         "150 accepted, 5 rejected"
     );
     // With duplicates known: new and duplicates.
-    let job: ImportJob = decode(step(CLI_PARTIAL, 0)).expect("decodes");
+    let job: ImportJob = decode(step(&cli_import(demo::CLI_PARTIAL), 0)).expect("decodes");
     let parts = bar_parts(&job);
     assert_eq!(
         parts,
@@ -955,7 +968,7 @@ fn tolerance_absent_counts_are_unknown_not_zero() {
         ]
     );
     // While processing: what is seen so far.
-    let job: ImportJob = decode(step(CLI_POLLED, 1)).expect("decodes");
+    let job: ImportJob = decode(step(&cli_import(demo::CLI_POLLED), 1)).expect("decodes");
     assert_eq!(
         bar_parts(&job),
         [(BarPart::New, 240), (BarPart::Duplicates, 3)]
@@ -964,9 +977,9 @@ fn tolerance_absent_counts_are_unknown_not_zero() {
     assert!(bar_parts(&import(base_import("queued"))).is_empty());
 }
 
-/// The error-body scenarios (`e4000000-…`): status, content type and body of the step.
+/// The error-body scenarios ([`demo::ERROR_BODY_PREFIX`]): status, content type and body of the step.
 fn error_step(suffix: &str) -> (u16, Option<String>, Vec<u8>) {
-    let name = format!("datasets/e4000000-0000-4000-8000-000000000{suffix}.json");
+    let name = dataset_file(&format!("{}{suffix}", demo::ERROR_BODY_PREFIX));
     let scenario: serde_json::Value = serde_json::from_str(&fixture(&name)).expect("json");
     let step = &scenario["steps"][0];
     let status = step["status"].as_u64().expect("status") as u16;

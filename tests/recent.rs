@@ -7,10 +7,11 @@ use dataset_monitor::config::input::{IdField, IdProblem, Pasted, check_id, read_
 use dataset_monitor::view::recent::{
     DemoScenario, RECENT_MAX, Recent, RecentList, groups, open_query, read_scenarios,
 };
+use dataset_wire::demo;
 use serde_json::json;
 
-const D: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
-const I: &str = "6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b10";
+const D: &str = demo::V4_MAIN;
+const I: &str = demo::LIFECYCLE_IMPORT;
 const WS: &str = "6278acb09062db3b35bcbeb0";
 
 fn pasted(d: Option<&str>, i: Option<&str>) -> Option<Pasted> {
@@ -46,7 +47,7 @@ fn empty_fields_are_required_or_optional() {
 fn text_that_is_not_an_id_says_why() {
     for text in [
         "abc",
-        "3fa85f64",
+        &D[..8],
         &D.replace('-', ""),
         &format!("{D}0"),
         &format!("{{{D}}}"),

@@ -5,9 +5,10 @@
 use dataset_monitor::config::query::{encode, escape_component, parse};
 use dataset_monitor::view::record_query::{RecordQuery, SortKey};
 use dataset_monitor::view::url_state::ViewState;
+use dataset_wire::demo;
 
-const D: &str = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
-const I: &str = "6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b11";
+const D: &str = demo::V4_MAIN;
+const I: &str = demo::FAILED_IMPORT;
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()

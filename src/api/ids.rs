@@ -19,7 +19,11 @@ impl fmt::Display for InvalidId {
         } else {
             write!(
                 f,
-                "the {} {:?} is not a UUID (expected 8-4-4-4-12 hex digits, like 0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d)",
+                concat!(
+                    "the {} {:?} is not a UUID (expected 8-4-4-4-12 hex digits, like ",
+                    dataset_wire::demo_reference_v3!(),
+                    ")"
+                ),
                 self.what, self.value
             )
         }

@@ -78,9 +78,11 @@ impl IdProblem {
         match self {
             IdProblem::Empty => "Required: paste the id or a Prolific URL that contains it.",
             IdProblem::NoIdInUrl => "This URL holds no id of this kind.",
-            IdProblem::NotUuid => {
-                "Not an id: expected 8-4-4-4-12 hex digits, like 0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d."
-            }
+            IdProblem::NotUuid => concat!(
+                "Not an id: expected 8-4-4-4-12 hex digits, like ",
+                dataset_wire::demo_reference_v3!(),
+                "."
+            ),
         }
     }
 }

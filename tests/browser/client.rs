@@ -164,8 +164,8 @@ async fn a_body_of_the_wrong_shape_names_the_failing_path() {
 
 #[wasm_bindgen_test]
 async fn an_import_without_ids_gets_the_ids_asked_for() {
-    let dataset = "c1100000-0000-4000-8000-000000000001";
-    let import = "c1100000-0000-4000-8000-000000000011";
+    let dataset = demo::CLI_V4;
+    let import = demo::CLI_PARTIAL;
     let job = client()
         .import_job(&id(dataset), &import_id(import))
         .await
@@ -178,7 +178,7 @@ async fn an_import_without_ids_gets_the_ids_asked_for() {
 #[wasm_bindgen_test]
 async fn a_plain_text_error_body_is_read_and_an_html_one_is_not() {
     let err = client()
-        .dataset(&id("e4000000-0000-4000-8000-000000000e09"))
+        .dataset(&id(&format!("{}e09", demo::ERROR_BODY_PREFIX)))
         .await
         .expect_err("503");
     let ClientError::Http {

@@ -8,9 +8,10 @@ use leptos::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 use crate::support::{API, Mounted, count, mount, reset_mock, sleep, until};
+use dataset_wire::demo;
 
 fn drill(suffix: &str) -> String {
-    format!("fa000000-0000-4000-8000-000000000{suffix}")
+    format!("{}{suffix}", demo::FAULT_DRILL_PREFIX)
 }
 
 fn widget(dataset: &str, proxy: &str) -> Mounted {

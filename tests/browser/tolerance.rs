@@ -239,7 +239,7 @@ async fn every_error_body_is_shown_in_its_own_words() {
             ],
         ),
     ] {
-        let (m, text) = alert_of(&format!("e4000000-0000-4000-8000-000000000{suffix}")).await;
+        let (m, text) = alert_of(&format!("{}{suffix}", demo::ERROR_BODY_PREFIX)).await;
         for e in expected {
             assert!(text.contains(e), "{suffix}: {e:?} missing from {text:?}");
         }
@@ -248,7 +248,7 @@ async fn every_error_body_is_shown_in_its_own_words() {
         assert!(!m.text("[role='alert']").contains("check the dataset id") || suffix == "e05");
     }
 
-    let (m, text) = alert_of("e4000000-0000-4000-8000-000000000e11").await;
+    let (m, text) = alert_of(&format!("{}e11", demo::ERROR_BODY_PREFIX)).await;
     assert!(text.contains(&format!("{}…", "x".repeat(500))));
     assert!(!text.contains(&"x".repeat(501)), "cut at 500 characters");
     let details = m.one("details.pdm-error-traceback");

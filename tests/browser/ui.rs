@@ -17,12 +17,15 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{HtmlElement, HtmlInputElement};
 
 use crate::support::{API, mount, settle, until};
+use dataset_wire::demo;
 
 fn job(status: &str, extra: &str) -> ImportJob {
     decode(format!(
-        r#"{{"import_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7", "dataset_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        r#"{{"import_id": "{import}", "dataset_id": "{dataset}",
             "type": "file_upload", "status": "{status}", "filename": "f.csv",
-            "created_at": "2024-01-15T09:30:00Z", "updated_at": "2024-01-15T10:00:00Z" {extra}}}"#
+            "created_at": "2024-01-15T09:30:00Z", "updated_at": "2024-01-15T10:00:00Z" {extra}}}"#,
+        import = demo::REFERENCE_IMPORT,
+        dataset = demo::V4_MAIN,
     ))
     .expect("import decodes")
 }
@@ -90,10 +93,11 @@ async fn every_import_status_badge_has_hook_icon_and_words() {
 
 #[wasm_bindgen_test]
 async fn v3_section_shows_status_file_and_grouping() {
-    let d = dataset(
-        r#"{"id": "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d", "name": "V3", "schema_version": 3,
-            "status": "PROCESSING", "filename": null, "has_predetermined_grouping_id": false}"#,
-    );
+    let d = dataset(&format!(
+        r#"{{"id": "{}", "name": "V3", "schema_version": 3,
+            "status": "PROCESSING", "filename": null, "has_predetermined_grouping_id": false}}"#,
+        demo::REFERENCE_V3
+    ));
     let DatasetDetails::V3(v3) = d.details else {
         panic!("V3")
     };
@@ -120,8 +124,9 @@ async fn v4_section_with_200_fields_and_an_unknown_type() {
         .chain([r#""hologram": {"type": "hologram_url"}"#.to_owned()])
         .collect();
     let json = format!(
-        r#"{{"id": "3fa85f64-5717-4562-b3fc-2c963f66afa6", "name": "V4", "schema_version": "4",
+        r#"{{"id": "{}", "name": "V4", "schema_version": "4",
             "schema": {{"strict": false, "fields": {{{}}}}}, "imports": []}}"#,
+        demo::V4_MAIN,
         fields.join(",")
     );
     let DatasetDetails::V4(v4) = dataset(&json).details else {
@@ -147,13 +152,14 @@ async fn v4_section_with_200_fields_and_an_unknown_type() {
 
 #[wasm_bindgen_test]
 async fn v4_without_schema_explains_pending_schema_and_lists_imports() {
-    let d = dataset(
-        r#"{"id": "4b0e2d1c-9a8f-4e7d-8c6b-5a4f3e2d1c0b", "name": "No schema", "schema_version": "4",
+    let d = dataset(&format!(
+        r#"{{"id": "{}", "name": "No schema", "schema_version": "4",
             "schema": null, "imports": [
-              {"import_id": "a1", "status": "pending_schema", "filename": "one.jsonl"},
-              {"import_id": "a2", "status": "complete", "accepted_count": 12000, "duplicate_count": 3}
-            ]}"#,
-    );
+              {{"import_id": "a1", "status": "pending_schema", "filename": "one.jsonl"}},
+              {{"import_id": "a2", "status": "complete", "accepted_count": 12000, "duplicate_count": 3}}
+            ]}}"#,
+        demo::NO_SCHEMA
+    ));
     let DatasetDetails::V4(v4) = d.details else {
         panic!("V4")
     };
@@ -192,11 +198,7 @@ async fn v4_without_schema_explains_pending_schema_and_lists_imports() {
 
 #[wasm_bindgen_test]
 async fn an_id_may_break_after_each_hyphen_and_reads_unchanged() {
-    for id in [
-        "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-        "<b>a-b</b>",
-        "no_hyphen",
-    ] {
+    for id in [demo::V4_MAIN, "<b>a-b</b>", "no_hyphen"] {
         let d = dataset(&format!(
             r#"{{"id": {id:?}, "name": "n", "schema_version": "3"}}"#
         ));
@@ -543,8 +545,8 @@ async fn ten_thousand_errors_keep_the_dom_bounded_and_filter_sort_chips_and_page
 #[wasm_bindgen_test]
 async fn the_whole_widget_renders_the_demo_dataset_and_followed_import() {
     let config = MonitorConfig::from_pairs([
-        ("dataset_id", "3fa85f64-5717-4562-b3fc-2c963f66afa6"),
-        ("import_id", "7c9e6679-7425-40de-944b-e07fc1f90ae7"),
+        ("dataset_id", demo::V4_MAIN),
+        ("import_id", demo::REFERENCE_IMPORT),
         ("proxy_url", API),
     ]);
     let m = mount(move || view! { <App config=config/> });
@@ -597,10 +599,8 @@ async fn a_configuration_error_is_an_alert() {
 #[wasm_bindgen_test]
 async fn a_dangerous_or_malformed_proxy_url_is_an_alert_and_no_request() {
     for bad in ["javascript:alert(1)", "not a url", "ftp://example.org/"] {
-        let config = MonitorConfig::from_pairs([
-            ("dataset_id", "3d7a0c11-2b44-4c55-8d66-7e8f90a1b2c3"),
-            ("proxy_url", bad),
-        ]);
+        let config =
+            MonitorConfig::from_pairs([("dataset_id", demo::V3_READY), ("proxy_url", bad)]);
         let m = mount(move || view! { <App config=config/> });
         settle().await;
         assert!(
@@ -633,10 +633,7 @@ async fn the_panic_notice_reaches_every_widget_root() {
 
 #[wasm_bindgen_test]
 async fn an_api_error_is_an_alert() {
-    let config = MonitorConfig::from_pairs([
-        ("dataset_id", "00000000-0000-4000-8000-000000000404"),
-        ("proxy_url", API),
-    ]);
+    let config = MonitorConfig::from_pairs([("dataset_id", demo::UNKNOWN), ("proxy_url", API)]);
     let m = mount(move || view! { <App config=config/> });
     until("the alert", || {
         m.root
@@ -752,8 +749,8 @@ async fn every_browser_call_that_throws_leaves_the_widget_working() {
     assert_eq!(formatters.local_time(0.0), "1970-01-01 00:00:00 UTC");
 
     let config = MonitorConfig::from_pairs([
-        ("dataset_id", "3fa85f64-5717-4562-b3fc-2c963f66afa6"),
-        ("import_id", "7c9e6679-7425-40de-944b-e07fc1f90ae7"),
+        ("dataset_id", demo::V4_MAIN),
+        ("import_id", demo::REFERENCE_IMPORT),
         ("proxy_url", API),
     ]);
     let m = mount(move || view! { <App config=config/> });

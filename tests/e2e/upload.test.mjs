@@ -16,7 +16,7 @@ const BASE = `http://${PORTS.e2eUpload}`;
 const FIXTURES = join(ROOT, 'fixtures/demo');
 const JSONL = join(FIXTURES, 'uploads/responses_batch_7.jsonl');
 const CSV = join(FIXTURES, 'uploads/evening.csv');
-const BUSY_CSV_IMPORT = '9d2e4f60-1a3b-4c5d-8e7f-001122334456';
+const BUSY_CSV_IMPORT = IDS.BUSY_CSV_IMPORT;
 const SCHEMA = ['prompt', 'response_a', 'response_b', 'image', 'clip', 'video', 'annotator_note', 'group'];
 
 const lifecycle = JSON.parse(readFileSync(join(FIXTURES, `datasets/${IDS.V4_MAIN}/imports/${IDS.LIFECYCLE_IMPORT}.json`), 'utf8')).steps.at(-1).body;

@@ -91,7 +91,7 @@ describe(`the widget in ${label}`, () => {
     await resetMock(DEMO);
     await page.goto(`${DEMO}/`);
     await page.waitFor('form[data-front-door]');
-    await page.fill('#pdm-door-dataset', '3fa85f64');
+    await page.fill('#pdm-door-dataset', IDS.V4_MAIN.slice(0, 8));
     await page.until('the hint', async () => /8-4-4-4-12/.test(await page.text('#pdm-door-dataset-hint')));
     assert.equal(await page.attr('#pdm-door-dataset', 'aria-invalid'), 'true');
     assert.equal(await page.count('[role=alert]'), 0, 'a typing mistake is no alert');
@@ -163,7 +163,7 @@ describe(`the widget in ${label}`, () => {
   for (const [suffix, words] of [['503', 'HTTP 503'], ['0dc', 'closed before the whole answer arrived'], ['0e2', 'could not be read'], ['404', 'Not found']]) {
     test(`a fault (${words}) is an alert in the widget's own words, with the last good data kept`, async () => {
       await resetMock(DEMO);
-      await page.goto(demoUrl({ dataset_id: `fa000000-0000-4000-8000-000000000${suffix}`, poll_interval: 500, request_timeout: 1000 }));
+      await page.goto(demoUrl({ dataset_id: `${IDS.FAULT_DRILL_PREFIX}${suffix}`, poll_interval: 500, request_timeout: 1000 }));
       await page.waitFor('[data-dataset-status="PROCESSING"]');
       await page.waitFor('[role=alert]');
       assert.match(await page.text('[role=alert]'), new RegExp(words));

@@ -11,7 +11,7 @@
 use dataset_monitor::api::{ApiClient, DatasetId, ImportId};
 
 #[cfg(target_arch = "wasm32")]
-const ID: &str = "0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d";
+const ID: &str = dataset_wire::demo::REFERENCE_V3;
 
 /// Both routes fetched once through the widget's client, their outcome in one line.
 #[cfg(all(target_arch = "wasm32", not(feature = "live")))]
