@@ -127,7 +127,7 @@ if (steps) {
   lastAdopted = last;
   const delta = (b, from) => `${b <= from ? '−' : '+'}${int(Math.abs(b - from))} B`;
   p('The demo rebuilt in this run once per configuration, each through the same pipeline',
-    '(`build_demo_variant` in `scripts/env.sh`: cargo, `wasm-bindgen --target web`, the same',
+    '(`build_demo_variant` in `bench/build.sh`: cargo, `wasm-bindgen --target web`, the same',
     '`wasm-opt -Oz` flags), so the rows differ only by the step; the last of them is today\'s',
     'configuration (`scripts/build-demo`) before Trunk minifies its JS (the Trunk build above).',
     'A change to the code is in every row unless a row names it (the embed exports are built',

@@ -1,5 +1,5 @@
 // What each step of issue #17 earned: the demo's wasm + JS (brotli 11) built by
-// `build_demo_variant` (scripts/env.sh) for each configuration, in the order given.
+// `build_demo_variant` (bench/build.sh) for each configuration, in the order given.
 // Usage: node bench/steps.mjs DIR OUT.json NAME...  (DIR/NAME/demo_bg.wasm, DIR/NAME/demo.js
 // and any other script there;
 // for a NAME starting with embed_, the embeddable module's three files; a NAME starting with
