@@ -13,7 +13,7 @@ use dataset_proxy::serve::access::Access;
 
 const P: &str = "/api/v1/data-collection/datasets/";
 /// A dataset the fake upstream does not have (a test sets its 404).
-const MISSING: &str = "00000000-0000-4000-8000-000000000404";
+const MISSING: &str = dataset_wire::demo::UNKNOWN;
 /// Prolific's body for a missing dataset, as a test sets it.
 const PROLIFIC_404: &str = r#"{"error":{"status":404,"error_code":404,"title":"Not Found","detail":"Dataset does not exist."}}"#;
 

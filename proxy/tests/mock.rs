@@ -193,7 +193,7 @@ async fn requests_are_counted_and_reset_rewinds_everything() {
     let app = app_for(dir.path());
     assert_eq!(call(&app, "GET", &dataset_path(D)).await.status, 500);
     assert_eq!(call(&app, "GET", &dataset_path(D)).await.status, 200);
-    let unknown = "00000000-0000-4000-8000-000000000404";
+    let unknown = demo::UNKNOWN;
     assert_eq!(call(&app, "GET", &dataset_path(unknown)).await.status, 404);
 
     let counts: serde_json::Value =
@@ -220,12 +220,7 @@ async fn unknown_ids_and_paths_get_prolific_shaped_errors() {
         Arc::new(MockState::new(scenario::demo().expect("demo"))),
         None,
     );
-    let unknown = call(
-        &app,
-        "GET",
-        &dataset_path("00000000-0000-4000-8000-000000000404"),
-    )
-    .await;
+    let unknown = call(&app, "GET", &dataset_path(demo::UNKNOWN)).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     let error: ApiError = serde_json::from_str(&unknown.body).expect("Prolific error shape");
     assert_eq!(error.status, Some(404));
@@ -371,7 +366,7 @@ fn every_embedded_demo_scenario_decodes_with_the_widget_models() {
     for (path, scenario) in &scenarios {
         let route = ApiRoute::from_raw_path(path).expect("a route");
         for n in 0..scenario.len() {
-            if path.contains("/fa000000-") && n == 1 {
+            if path.contains(&format!("/{}", demo::FAULT_DRILL_PREFIX)) && n == 1 {
                 continue;
             }
             let step = scenario.step(n);

@@ -4,7 +4,7 @@
 //! module; issue #17).
 
 /// `text` lower-cased by the browser: Unicode's default case mapping (final sigma
-/// included), as `str::to_lowercase` does; `tests/ui.rs` checks that they agree.
+/// included), as `str::to_lowercase` does; `tests/browser/ui.rs` checks that they agree.
 pub fn lowercase(text: &str) -> String {
     String::from(js_sys::JsString::from(text).to_lower_case())
 }

@@ -3,6 +3,7 @@
 // its environment variable), `dataset-proxy mock` start/reset/count, and how Debian's
 // Chromium is launched. Used by tests/e2e/ and tests/engines/, bench/*.mjs and scripts/soak.mjs.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,40 +49,25 @@ export const PORTS = {
 };
 
 /**
- * The demo scenarios' ids, typed out once for JavaScript: the same names and values as
- * wire/src/demo.rs, in its order (docs/proxy.md says what each scenario shows). The two
- * prefixes take a three-character suffix (scripts/make-demo-fixtures.py lists them).
+ * The demo scenarios' ids, read from wire/src/demo.rs, where they are typed out once
+ * (scripts/make-demo-fixtures.py reads them the same way): every `pub const NAME: &str`,
+ * as its string literal or the literal of the `name!()` macro that defines it
+ * (docs/proxy.md says what each scenario shows). The two prefixes take a three-character
+ * suffix (scripts/make-demo-fixtures.py lists them).
  */
-export const DEMO = {
-  V4_MAIN: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
-  LIFECYCLE_IMPORT: '6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b10',
-  FAILED_IMPORT: '6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b11',
-  REFERENCE_IMPORT: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
-  BUSY: '9d2e4f60-1a3b-4c5d-8e7f-00112233aaaa',
-  COMPLETE_IMPORT: '6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b12',
-  BUSY_JSONL_IMPORT: '9d2e4f60-1a3b-4c5d-8e7f-001122334455',
-  BUSY_CSV_IMPORT: '9d2e4f60-1a3b-4c5d-8e7f-001122334456',
-  NO_SCHEMA: '4b0e2d1c-9a8f-4e7d-8c6b-5a4f3e2d1c0b',
-  PENDING_SCHEMA_IMPORT: '6c1f3a52-7d4e-4b8a-9f21-0a5e7c3d2b13',
-  REFERENCE_V3: '0192a3b5-e8f9-7a0b-1c2d-3e4f5a6b7c8d',
-  V3_READY: '3d7a0c11-2b44-4c55-8d66-7e8f90a1b2c3',
-  V3_PROCESSING: '3d7a0c11-2b44-4c55-8d66-7e8f90a1b2c4',
-  V3_UNINITIALISED: '3d7a0c11-2b44-4c55-8d66-7e8f90a1b2c5',
-  UNKNOWN: '00000000-0000-4000-8000-000000000404',
-  RATE_LIMITED: '00000000-0000-4000-8000-000000000429',
-  FLAKY: '00000000-0000-4000-8000-000000000502',
-  MALFORMED: '00000000-0000-4000-8000-0000000000e1',
-  SLOW: '00000000-0000-4000-8000-0000000000d1',
-  FAULT_DRILL_PREFIX: 'fa000000-0000-4000-8000-000000000',
-  ERROR_BODY_PREFIX: 'e4000000-0000-4000-8000-000000000',
-  CLI_V4: 'c1100000-0000-4000-8000-000000000001',
-  CLI_V3: 'c1100000-0000-4000-8000-000000000002',
-  CLI_PARTIAL: 'c1100000-0000-4000-8000-000000000011',
-  CLI_FAILED: 'c1100000-0000-4000-8000-000000000012',
-  CLI_POLLED: 'c1100000-0000-4000-8000-000000000013',
-  ENDLESS: '50a50a50-0000-4000-8000-000000000001',
-  ENDLESS_IMPORT: '50a50a50-0000-4000-8000-000000000002',
-};
+export const DEMO = (() => {
+  const source = readFileSync(join(ROOT, 'wire', 'src', 'demo.rs'), 'utf8');
+  const macros = Object.fromEntries(
+    [...source.matchAll(/macro_rules! (\w+) \{\s*\(\) => \{\s*"([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  const ids = {};
+  for (const [, name, literal, macro] of source.matchAll(/^pub const (\w+): &str = (?:"([^"]*)"|(\w+)!\(\));$/gm)) {
+    ids[name] = literal ?? macros[macro];
+  }
+  for (const name of ['V4_MAIN', 'LIFECYCLE_IMPORT', 'REFERENCE_V3', 'UNKNOWN', 'ENDLESS_IMPORT']) {
+    if (!/^[0-9a-f-]{33,36}$/.test(ids[name] ?? '')) throw new Error(`wire/src/demo.rs: no ${name} read`);
+  }
+  return Object.freeze(ids);
+})();
 
 /** The two routes' paths (dataset_wire::dataset_path / import_path). */
 export const API_PREFIX = '/api/v1/data-collection/datasets/';

@@ -227,7 +227,7 @@ mod tests {
             Access::new(vec![A.to_uppercase()], Some(file.clone()), vec![]).expect("access");
         assert!(access.dataset_listed(A));
         assert!(access.dataset_listed(B));
-        assert!(!access.dataset_listed("00000000-0000-4000-8000-000000000404"));
+        assert!(!access.dataset_listed(dataset_wire::demo::UNKNOWN));
         std::fs::write(&file, "").expect("write");
         assert_eq!(access.reload(), Ok(Some(1)));
         assert!(!access.dataset_listed(B));

@@ -25,9 +25,9 @@ use tokio::net::{TcpListener, TcpStream};
 
 pub const TOKEN: &str = "tok_5f0e9c2d-very-secret-7a1b";
 pub const OK_DATASET: &str = dataset_wire::demo::REFERENCE_V3;
-pub const OK_IMPORT: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
-pub const THROTTLED: &str = "00000000-0000-4000-8000-000000000429";
-pub const SLOW: &str = "00000000-0000-4000-8000-0000000000d1";
+pub const OK_IMPORT: &str = dataset_wire::demo::REFERENCE_IMPORT;
+pub const THROTTLED: &str = dataset_wire::demo::RATE_LIMITED;
+pub const SLOW: &str = dataset_wire::demo::SLOW;
 pub const BIG: &str = "00000000-0000-4000-8000-0000000000b1";
 /// Answers 200 after 300 ms (long enough for requests to pile up).
 pub const SLOWISH: &str = "00000000-0000-4000-8000-0000000000d3";
