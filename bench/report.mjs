@@ -1,5 +1,6 @@
 // Writes BENCHMARKS.md from the JSON results of bench/size.mjs, bench/bench.mjs,
-// bench/bytes.mjs, bench/proxy.mjs, bench/viewers.mjs, bench/connections.mjs and bench/upload.mjs, with
+// bench/bytes.mjs, bench/proxy.mjs, bench/viewers.mjs, bench/connections.mjs, bench/upload.mjs and
+// bench/first-view.mjs, with
 // the machine, the versions and a verdict per goal.
 // Usage: node bench/report.mjs RESULTS_DIR OUT.md
 import { execFileSync } from 'node:child_process';
@@ -33,6 +34,13 @@ try {
 let upload = null;
 try {
   upload = load('upload.json');
+} catch {
+  // Reported as not measured.
+}
+// bench/first-view.mjs (issue #28): what a person waits for on a slow machine and network.
+let firstView = null;
+try {
+  firstView = load('first-view.json');
 } catch {
   // Reported as not measured.
 }
@@ -442,6 +450,30 @@ if (upload) {
   p('', 'Reproduce: `scripts/bench` (section "Upload"; `bench/upload.mjs`).', '');
 } else {
   p('Not measured in this run (no `upload.json`).', '');
+}
+
+// 10. The first view
+p('## 10. The first view: what a person waits for', '');
+if (firstView) {
+  const t = firstView.settings;
+  const f = firstView.summary;
+  p('`bench/first-view.mjs`: an import shared by URL (`partial`, with rejected records) opened cold in',
+    `headless Chromium with the CPU throttled ${t.cpu}× and the network at ${(t.down_kbit_s / 1000).toFixed(1)} Mbit/s down,`,
+    `${t.up_kbit_s} kbit/s up and ${t.latency_ms} ms round trip; the files are sent brotli-compressed (quality 11), the API is`,
+    '`dataset-proxy mock`. Times from navigation to the second animation frame after the live status badge',
+    '(`[data-import-status]`) and the rejected-records table (`[data-error-table]`) appear; bytes received',
+    `by the time the status is painted. Medians of ${t.runs} runs per page, interleaved. The plain-JS page fetches`,
+    'the two endpoints and paints the same badge and first page of rows, and nothing else.', '',
+    '| page | status painted | table painted | bytes before the status | status / plain JS | table / plain JS |',
+    '|---|---:|---:|---:|---:|---:|');
+  const row = (name, k, ratios) => p(`| ${name} | ${int(f[k].status_ms)} ms | ${int(f[k].table_ms)} ms | ${kb(f[k].status_bytes)} | ${ratios ? x(ratios[0]) : '1.00×'} | ${ratios ? x(ratios[1]) : '1.00×'} |`);
+  row('**the demo page** (`dist/`)', 'demo', [firstView.ratios.demo_status, firstView.ratios.demo_table]);
+  row('**a page embedding the module** (`mount()`)', 'embed', [firstView.ratios.embed_status, firstView.ratios.embed_table]);
+  row('plain JavaScript', 'plain', null);
+  p('', `First-load bytes ≤ 135 KB brotli (issue #28): ${goal('Demo page: bytes before the status ≤ 135 KB', f.demo.status_bytes <= 135_000, kb(f.demo.status_bytes))}.`,
+    '', 'Reproduce: `scripts/bench` (section "First view"; `bench/first-view.mjs`).', '');
+} else {
+  p('Not measured in this run (no `first-view.json`).', '');
 }
 
 p('## Goals at a glance', '', '| goal | figure | verdict |', '|---|---:|---|', ...goals, '');

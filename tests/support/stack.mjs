@@ -46,6 +46,9 @@ export const PORTS = {
   benchMock: process.env.BENCH_MOCK_ADDR ?? '127.0.0.1:18971',
   /** bench/upload.mjs. */
   benchUpload: process.env.BENCH_UPLOAD_ADDR ?? '127.0.0.1:18972',
+  /** bench/first-view.mjs: the mock, and the brotli site in front of it. */
+  benchFirstViewMock: process.env.BENCH_FIRST_VIEW_MOCK_ADDR ?? '127.0.0.1:18973',
+  benchFirstViewSite: process.env.BENCH_FIRST_VIEW_SITE_ADDR ?? '127.0.0.1:18974',
 };
 
 /**

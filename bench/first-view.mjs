@@ -1,0 +1,187 @@
+#!/usr/bin/env node
+// What a person waits for (issue #28): the time from navigation to the live status badge
+// painted, and to the rejected-records table painted, for an import shared by URL, on a
+// slow machine and network: headless Chromium with the CPU throttled 4× and the network
+// at 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip (Chrome DevTools Protocol). Three
+// pages, each opened cold in a fresh browser context, interleaved round by round, medians
+// reported:
+//   - demo:  the standalone page (dist/, scripts/build-demo), `?dataset_id=…&import_id=…`;
+//   - embed: a page that embeds the module with mount() (examples/pkg, scripts/build-embed);
+//   - plain: a hand-written page that fetches the two endpoints and paints the same badge
+//            and first page of rows (bench/pages/first-view/plain.html).
+// The pages come from a small server that sends every file brotli-compressed (quality 11,
+// as a deployment's Caddy or CDN would) and passes /api to `dataset-proxy mock`. "Painted"
+// is the second animation frame after the element (its DOM hook) appears, in the page or
+// in a shadow root; the bytes are those the page had received by then.
+//
+//   node bench/first-view.mjs OUT.json
+//
+// Env: DATASET_PROXY_BIN (target/server/dataset-proxy), BENCH_FIRST_VIEW_RUNS (7),
+// BENCH_FIRST_VIEW_{MOCK,SITE}_ADDR (127.0.0.1:18973, :18974), CHROMIUM.
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { extname, join, relative } from 'node:path';
+import zlib from 'node:zlib';
+
+import { DEMO, PORTS, ROOT, launchChromium, startMock } from '../tests/support/stack.mjs';
+import { median } from './stats.mjs';
+
+const OUT = process.argv[2] ?? join(ROOT, 'target/bench/first-view.json');
+const BIN = process.env.DATASET_PROXY_BIN ?? join(ROOT, 'target/server/dataset-proxy');
+const RUNS = Number(process.env.BENCH_FIRST_VIEW_RUNS ?? 7);
+const MOCK = PORTS.benchFirstViewMock;
+const SITE = PORTS.benchFirstViewSite;
+const THROTTLE = { cpu: 4, latency_ms: 150, down_kbit_s: 1600, up_kbit_s: 750 };
+const QUERY = `?dataset_id=${DEMO.V4_MAIN}&import_id=${DEMO.REFERENCE_IMPORT}`;
+const TARGETS = {
+  demo: `/${QUERY}`,
+  embed: `/embed.html${QUERY}`,
+  plain: `/plain.html${QUERY}`,
+};
+const log = (...a) => console.error('[first-view]', ...a);
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.ico': 'image/x-icon', '.ts': 'text/plain',
+};
+
+/** Every file under `dir`, as URL path → {type, brotli}, mounted under `prefix`. */
+function files(top, prefix, into, dir = top) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      files(top, prefix, into, path);
+      continue;
+    }
+    const body = readFileSync(path);
+    into.set(`${prefix}${relative(top, path)}`, {
+      type: TYPES[extname(name)] ?? 'application/octet-stream',
+      brotli: zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }),
+    });
+  }
+  return into;
+}
+
+function site() {
+  const table = new Map();
+  files(join(ROOT, 'dist'), '/', table);
+  files(join(ROOT, 'examples/pkg'), '/embed/', table);
+  files(join(ROOT, 'bench/pages/first-view'), '/', table);
+  const [mockHost, mockPort] = MOCK.split(':');
+  const server = http.createServer((request, response) => {
+    const path = new URL(request.url, 'http://x').pathname;
+    if (path.startsWith('/api/')) {
+      const upstream = http.request({ host: mockHost, port: Number(mockPort), path: request.url, headers: { accept: 'application/json' } }, (answer) => {
+        response.writeHead(answer.statusCode, { 'content-type': answer.headers['content-type'] ?? 'application/json', 'cache-control': 'no-store' });
+        answer.pipe(response);
+      });
+      upstream.on('error', () => { response.writeHead(502); response.end(); });
+      upstream.end();
+      return;
+    }
+    const file = table.get(path === '/' ? '/index.html' : path);
+    if (!file) {
+      response.writeHead(404);
+      response.end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': file.type, 'content-encoding': 'br', 'cache-control': 'no-store' });
+    response.end(file.brotli);
+  });
+  const [host, port] = SITE.split(':');
+  return new Promise((resolve) => server.listen(Number(port), host, () => resolve(server)));
+}
+
+// In the page before anything else: when each DOM hook first appears (in the document or
+// in any shadow root), the time of the second animation frame after it, and the bytes
+// received by then.
+const MARKS = () => {
+  const want = { status: '[data-import-status]', table: '[data-error-table]' };
+  const marks = {};
+  window.__firstView = marks;
+  const roots = [document];
+  const bytes = () => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    let sum = nav ? nav.transferSize : 0;
+    for (const r of performance.getEntriesByType('resource')) if (r.responseEnd > 0) sum += r.transferSize;
+    return sum;
+  };
+  const check = () => {
+    for (const [name, selector] of Object.entries(want)) {
+      if (name in marks || !roots.some((root) => root.querySelector(selector))) continue;
+      marks[name] = null;
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        marks[name] = performance.now();
+        marks[`${name}_bytes`] = bytes();
+      }));
+    }
+  };
+  const observe = (root) => new MutationObserver(check).observe(root, { subtree: true, childList: true, attributes: true });
+  const attach = Element.prototype.attachShadow;
+  Element.prototype.attachShadow = function attachShadow(init) {
+    const root = attach.call(this, init);
+    roots.push(root);
+    observe(root);
+    return root;
+  };
+  observe(document);
+};
+
+async function once(browser, target) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: THROTTLE.latency_ms,
+    downloadThroughput: (THROTTLE.down_kbit_s * 1000) / 8,
+    uploadThroughput: (THROTTLE.up_kbit_s * 1000) / 8,
+  });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE.cpu });
+  await page.addInitScript(MARKS);
+  await page.goto(`http://${SITE}${TARGETS[target]}`, { waitUntil: 'commit' });
+  await page.waitForFunction(() => typeof window.__firstView?.status === 'number'
+    && typeof window.__firstView?.table === 'number', null, { timeout: 120_000, polling: 100 });
+  const marks = await page.evaluate(() => window.__firstView);
+  await context.close();
+  return { target, status_ms: marks.status, table_ms: marks.table, status_bytes: marks.status_bytes };
+}
+
+const mock = await startMock(BIN, MOCK);
+const server = await site();
+const browser = await launchChromium();
+const runs = [];
+try {
+  for (let round = 1; round <= RUNS; round++) {
+    for (const target of Object.keys(TARGETS)) {
+      const run = { round, ...(await once(browser, target)) };
+      runs.push(run);
+      log(`round ${round}/${RUNS} ${target.padEnd(5)} status ${run.status_ms.toFixed(0)} ms, table ${run.table_ms.toFixed(0)} ms, ${run.status_bytes} B before the status`);
+    }
+  }
+} finally {
+  await browser.close();
+  server.close();
+  mock.kill();
+}
+const summary = {};
+for (const target of Object.keys(TARGETS)) {
+  const mine = runs.filter((r) => r.target === target);
+  summary[target] = {
+    status_ms: median(mine.map((r) => r.status_ms)),
+    table_ms: median(mine.map((r) => r.table_ms)),
+    status_bytes: median(mine.map((r) => r.status_bytes)),
+  };
+}
+const ratio = (a, b) => a / b;
+const ratios = {
+  demo_status: ratio(summary.demo.status_ms, summary.plain.status_ms),
+  demo_table: ratio(summary.demo.table_ms, summary.plain.table_ms),
+  embed_status: ratio(summary.embed.status_ms, summary.plain.status_ms),
+  embed_table: ratio(summary.embed.table_ms, summary.plain.table_ms),
+};
+writeFileSync(OUT, `${JSON.stringify({ settings: { ...THROTTLE, runs: RUNS, query: QUERY }, runs, summary, ratios }, null, 2)}\n`);
+log('medians', JSON.stringify(summary), 'ratios', JSON.stringify(ratios));
