@@ -3,7 +3,7 @@
 //!
 //! # Layout
 //!
-//! Data flows one way, and every `use crate::…` points left along it:
+//! The modules depend one way: every `use crate::…` points left along this line.
 //!
 //! ```text
 //! api → config → live → upload → view → ui
@@ -33,7 +33,8 @@
 //!   (`view::url_state`) and its tab title (`view::tab_title`). Uses `api`, `config`
 //!   (query strings), `live` (the poller's activity) and `upload` (CSV cells).
 //! - `ui` (on `wasm32` only): the components, one per file (the two badges share one),
-//!   and the two ways in: `ui::embed` (`mount()`, behind the custom element in `embed/`;
+//!   what some of them share (`page_context`, `table_state`), the browser helpers
+//!   (`intl`, `clock`, `lowercase`, `download`), and the two ways in: `ui::embed` (`mount()`, behind the custom element in `embed/`;
 //!   re-exported as `embed`) and `ui::start_demo` (the standalone page, `ui/page.rs`,
 //!   with what it shares with the components in `ui/page_context.rs`). Uses everything
 //!   above.
@@ -42,7 +43,7 @@
 //!   it uses nothing of the crate.
 //!
 //! Everything but `ui`, the client, the driver and the file reader is compiled and
-//! tested natively (`tests/*.rs`, one file per module tested); the rest is tested in
+//! tested natively (`tests/*.rs`, each named for the module it tests); the rest is tested in
 //! real browsers (`tests/browser/`).
 
 pub mod api;

@@ -1,8 +1,9 @@
 //! The wire shapes of the two answers and their conversion into the models: every field
 //! the API may get wrong is a `Loose`, read by `deserialize_any`; the conversions decide
 //! what it means and note what they could not read. Absent and `null` are the same
-//! `Loose::Null`. The models' `Deserialize` impls are here, so `model` holds only the
-//! public types.
+//! `Loose::Null`. `Dataset`'s and `ImportJob`'s `Deserialize` impls are here; `model`
+//! keeps the public types with the small impls of their own (`SchemaVersion`'s, the
+//! open enums').
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};

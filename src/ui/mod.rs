@@ -1,10 +1,13 @@
 //! The components (wasm32 only; `lib.rs` compiles this module for the browser alone),
-//! one per file, and the two ways in: the standalone page ([`start_demo`], `page`: the
+//! one per file (the two badges share theirs: one markup, two DOM hooks), and the two ways in: the standalone page ([`start_demo`], `page`: the
 //! front door or the monitor, its URL, title and storage) and [`embed`] (`mount()`,
 //! behind the custom element). What they show is decided in [`crate::view`]; the
-//! components read signals and render. Also here: [`intl`] (dates and numbers through
-//! the browser's `Intl`), `clock` (one shared "now"), and [`lowercase`] (the browser's
-//! `toLowerCase`, which the table gives `view::record_query` for its search). Every
+//! components read signals and render. Also here: what some components share
+//! (`page_context`: the standalone page's context; `table_state`: the rejected-records
+//! table's query and page) and the browser helpers: [`intl`] (dates and numbers through
+//! the browser's `Intl`), `clock` (one shared "now"), `download` (a file saved from the
+//! page) and [`lowercase`] (the browser's `toLowerCase`, which the table gives
+//! `view::record_query` for its search). Every
 //! failure is shown with `role="alert"`; the DOM hooks documented in docs/embedding.md
 //! (`data-dataset-version`, `data-import-status`, …) are a contract.
 

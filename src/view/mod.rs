@@ -1,6 +1,7 @@
 //! The view logic: everything the components show, decided in plain Rust, compiled and
-//! tested natively (`tests/present.rs`, `tests/record_query.rs`, …). Nothing here touches
-//! the browser; the components in `ui` (wasm32 only) call it.
+//! tested natively (`tests/present.rs`, `tests/record_query.rs`, `tests/recent.rs`,
+//! `tests/url_state.rs`, `tests/tab_title.rs`). Nothing here touches the browser; the
+//! components in `ui` (wasm32 only) call it.
 //!
 //! - [`present`]: the words, tones and icons for statuses and errors, the count bar.
 //! - [`record_query`]: the rejected-records table's filtering, sorting, paging, chip
