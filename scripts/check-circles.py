@@ -3,8 +3,10 @@
 proxy/src), every file's `crate::`/`super::` paths (grouped `use` lists included; test
 modules and comments left out) are resolved to the file that defines the module, and any
 group of files that use each other, directly or round a loop, is printed. Exit 1 if any.
-A module's plain paths to its own children (`pub use app::App` in a mod.rs) are not
-followed: a child reaching back does so through `super::`, which is.
+A path to an item a module re-exports from a child (`pub use app::App;` in a mod.rs)
+counts as a use of the child's file; a module's plain paths to its own children (the
+`pub use` itself) are not followed: a child reaching back does so through `super::`,
+which is.
 
 Usage: scripts/check-circles.py [DIR...]
 """
@@ -21,12 +23,26 @@ def check(root):
                 parts=rel.split('/')
                 if parts[-1] in ('mod','lib','main'): parts=parts[:-1]
                 files['::'.join(parts)]=p
+    # Items a module re-exports from its children (`pub use app::App;` in a mod.rs), so
+    # that a path to the re-export counts as a use of the child's file.
+    reexports={}
+    for mod,p in files.items():
+        text=open(p).read()
+        for m in re.finditer(r'^pub(?:\(crate\))? use (?:self::)?(\w+)::(\{[^}]*\}|\w+);',text,re.M):
+            child=(mod+'::' if mod else '')+m.group(1)
+            if child not in files: continue
+            for item in re.split(r'[{},\s]+',m.group(2)):
+                item=item.split(' as ')[-1].strip()
+                if item: reexports.setdefault(mod,{})[item]=child
     def resolve(path):
-        # longest prefix that is a module file
+        # longest prefix that is a module file, then through its re-exports
         segs=path.split('::')
         for i in range(len(segs),0,-1):
             k='::'.join(segs[:i])
-            if k in files: return k
+            if k in files:
+                if i<len(segs) and segs[i] in reexports.get(k,{}):
+                    return reexports[k][segs[i]]
+                return k
         return None
     edges={k:set() for k in files}
     for mod,p in files.items():

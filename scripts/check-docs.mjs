@@ -4,7 +4,8 @@
 //     and an anchor into a Markdown file matches one of its headings' GitHub slugs;
 //  2. every long flag `dataset-proxy serve --help` prints has a row in docs/proxy.md's flags
 //     table (the one headed `| flag | environment | default | meaning |`), and every flag in
-//     that table is one `--help` prints (`--help`, `-h` and `--version` excepted).
+//     that table is one `--help` prints (`--help`, `-h` and `--version` excepted);
+//  3. the README stays a front door: at most 300 lines, linking every manual in docs/.
 // Usage: node scripts/check-docs.mjs [PATH/TO/dataset-proxy]
 // (default: $DATASET_PROXY_BIN, else target/debug/dataset-proxy). Exits 1 with a list of
 // problems, each naming the file and line.
@@ -213,6 +214,18 @@ if (helpFlags && tableFlags) {
   for (const [flag, line] of tableFlags) {
     if (EXCEPTED.has(flag)) continue;
     if (!helpFlags.has(flag)) problem(`${rel(proxyDoc)}:${line}`, `\`${flag}\` is in the serve flags table but not in \`dataset-proxy serve --help\``);
+  }
+}
+
+// --- The front door ---------------------------------------------------------------------
+
+const MAX_README_LINES = 300;
+{
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const lines = readme.split('\n').length - (readme.endsWith('\n') ? 1 : 0);
+  if (lines > MAX_README_LINES) problem('README.md', `${lines} lines: the manuals belong in docs/ (at most ${MAX_README_LINES})`);
+  for (const manual of readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md'))) {
+    if (!readme.includes(`](docs/${manual}`)) problem('README.md', `no link to docs/${manual}`);
   }
 }
 

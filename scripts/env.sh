@@ -34,6 +34,19 @@ wasm_bindgen_lock_version() {
 }
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
+# demo_id NAME: a demo scenario's id, read from wire/src/demo.rs, where the ids are typed
+# out once (as scripts/make-demo-fixtures.py and tests/support/stack.mjs read them).
+demo_id() {
+  local source="$ROOT/wire/src/demo.rs" id macro
+  id="$(sed -n "s/^pub const $1: &str = \"\([^\"]*\)\";\$/\1/p" "$source")"
+  if [ -z "$id" ]; then
+    macro="$(sed -n "s/^pub const $1: &str = \([a-z0-9_]*\)!();\$/\1/p" "$source")"
+    [ -n "$macro" ] && id="$(sed -n "/macro_rules! $macro {/,/^}/s/^ *\"\([^\"]*\)\"\$/\1/p" "$source")"
+  fi
+  [ -n "$id" ] || { echo "error: no demo id $1 in $source" >&2; return 1; }
+  printf '%s' "$id"
+}
+
 # Builds crate $1's wasm library in release, binds it for the web as $2.js + $2_bg.wasm in
 # directory $3 and shrinks it with the same wasm-opt flags as index.html's
 # data-wasm-opt-params (Trunk's build of the demo). $4: crate types (default cdylib);

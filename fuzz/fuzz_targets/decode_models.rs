@@ -4,7 +4,7 @@
 #![no_main]
 
 use dataset_monitor::api::{ApiError, Dataset, ImportJob, decode};
-use dataset_monitor::ui::present::{as_utc, bar_label, bar_parts, unreadable_line};
+use dataset_monitor::view::present::{as_utc, bar_label, bar_parts, unreadable_line};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -11,8 +11,9 @@
 //!                 │     hosts        the Host allow-list (DNS rebinding)
 //!                 │     caller       user header / X-Forwarded-For from trusted proxies
 //!                 │     rate_limit   per-caller token buckets
+//!                 │     cors         CORS preflights answered; an allowed origin's headers
 //!                 │     origin       Origin / Sec-Fetch-Site
-//!                 │     access       allowed datasets and workspaces
+//!                 │     access       allowed datasets and workspaces (judged on answers)
 //!                 │     coalesce     one upstream call per key, a short-lived cache
 //!                 │     upstream     the one outbound client (hyper + rustls)
 //!                 │     answer       upstream answers checked before they are passed on

@@ -411,7 +411,7 @@ async fn the_mock_lists_its_demo_scenarios_for_the_front_door() {
     assert_eq!(answer.content_type.as_deref(), Some("application/json"));
     let list: Vec<serde_json::Value> = serde_json::from_str(&answer.body).expect("a list");
     assert!(list.len() >= 40, "{} scenarios", list.len());
-    // Every scenario the README names is offered, and every one offered has its files
+    // Every scenario docs/proxy.md names is offered, and every one offered has its files
     // (but the one that shows a 404 on purpose).
     let offered: Vec<(&str, Option<&str>)> = list
         .iter()

@@ -66,10 +66,20 @@ export const DEMO = (() => {
   for (const [, name, literal, macro] of source.matchAll(/^pub const (\w+): &str = (?:"([^"]*)"|(\w+)!\(\));$/gm)) {
     ids[name] = literal ?? macros[macro];
   }
-  for (const name of ['V4_MAIN', 'LIFECYCLE_IMPORT', 'REFERENCE_V3', 'UNKNOWN', 'ENDLESS_IMPORT']) {
-    if (!/^[0-9a-f-]{33,36}$/.test(ids[name] ?? '')) throw new Error(`wire/src/demo.rs: no ${name} read`);
+  // Every `pub const …: &str` line read, each an id or a prefix of one; and a name that is
+  // not there throws rather than give `undefined` (and a path like "undefined503").
+  const declared = source.match(/^pub const \w+: &str/gm)?.length ?? 0;
+  const bad = Object.entries(ids).filter(([, id]) => !/^[0-9a-f-]{33,36}$/.test(id ?? ''));
+  if (declared !== Object.keys(ids).length || bad.length > 0 || declared < 20) {
+    throw new Error(`wire/src/demo.rs: ${declared} ids declared, ${Object.keys(ids).length} read, unreadable: ${bad.map(([n]) => n)}`);
   }
-  return Object.freeze(ids);
+  return new Proxy(Object.freeze(ids), {
+    get(target, name) {
+      // Only names shaped like the ids' (`then`, `toJSON` and the like pass through).
+      if (typeof name === 'string' && /^[A-Z][A-Z0-9_]*$/.test(name) && !(name in target)) throw new Error(`no demo id ${name} in wire/src/demo.rs`);
+      return target[name];
+    },
+  });
 })();
 
 /** The two routes' paths (dataset_wire::dataset_path / import_path). */
