@@ -21,6 +21,13 @@ async fn logged(proxy: &ProxyProcess, text: &str) -> bool {
     false
 }
 
+/// The status `GET` of dataset `id` gets through the proxy.
+async fn status_of(proxy: &ProxyProcess, id: &str) -> u16 {
+    request(proxy.addr, "GET", &format!("{P}{id}"), &[])
+        .await
+        .status
+}
+
 fn signal(proxy: &ProxyProcess, name: &str) {
     let status = std::process::Command::new("kill")
         .args([name, &proxy.child.id().to_string()])
@@ -165,12 +172,7 @@ async fn a_datasets_file_that_blocks_never_stalls_the_proxy() {
         "{}",
         proxy.log()
     );
-    assert_eq!(
-        request(proxy.addr, "GET", &format!("{P}{IN_WORKSPACE}"), &[])
-            .await
-            .status,
-        404
-    );
+    assert_eq!(status_of(&proxy, IN_WORKSPACE).await, 404);
     // The file mended, the next SIGHUP reads it, though the first read still hangs.
     std::fs::remove_file(&file).expect("remove");
     std::fs::write(&file, format!("{IN_WORKSPACE}\n")).expect("write");
@@ -180,12 +182,7 @@ async fn a_datasets_file_that_blocks_never_stalls_the_proxy() {
         "{}",
         proxy.log()
     );
-    assert_eq!(
-        request(proxy.addr, "GET", &format!("{P}{IN_WORKSPACE}"), &[])
-            .await
-            .status,
-        200
-    );
+    assert_eq!(status_of(&proxy, IN_WORKSPACE).await, 200);
     // The thread still waiting on the FIFO does not hold up a shutdown.
     signal(&proxy, "-TERM");
     let exited = proxy.exited_within(Duration::from_secs(5)).await;
