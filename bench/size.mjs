@@ -34,6 +34,28 @@ export function trunkBundle(dir, prefix) {
   return measure(dir, files);
 }
 
+/** The demo page built by scripts/build-demo into `dir`. A split build (its
+ * split-manifest.json, scripts/assemble-demo.mjs): `first_load` sums the files fetched before
+ * the status paints and `chunks` measures each chunk, keyed by its name without the build's
+ * hash (`split_import_details`, `chunk_4`); raw, gzip and brotli are the first load's.
+ * An unsplit build (Trunk's, the stable fallback): all of it is the first load. */
+export function demoBundle(dir) {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'split-manifest.json'), 'utf8'));
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw e;
+    const all = trunkBundle(dir, 'dataset-monitor');
+    return { ...all, split: false, chunks: {} };
+  }
+  const firstLoad = measure(dir, manifest.first_load);
+  const chunks = Object.fromEntries(Object.entries(manifest.chunks).map(([name, file]) => [name, measure(dir, [file])]));
+  const listed = new Set([...manifest.first_load, ...Object.values(manifest.chunks)]);
+  const unlisted = wasmAndScripts(dir).filter((f) => !listed.has(f));
+  if (unlisted.length) throw new Error(`files in ${dir} that split-manifest.json does not list: ${unlisted}`);
+  return { ...firstLoad, split: true, chunks };
+}
+
 /** The embeddable module built by scripts/build-embed into `dir`. */
 export function embedBundle(dir) {
   return measure(dir, ['dataset_monitor_bg.wasm', 'dataset_monitor.js', 'prolific-dataset-monitor.js']);
@@ -42,7 +64,7 @@ export function embedBundle(dir) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const out = process.argv[2] ?? join(ROOT, 'target/bench/size.json');
   const result = {
-    demo: trunkBundle(join(ROOT, 'dist'), 'dataset-monitor'),
+    demo: demoBundle(join(ROOT, 'dist')),
     embed: embedBundle(join(ROOT, 'target/bench/www/embed')),
     counter: trunkBundle(join(ROOT, 'target/bench/counter-dist'), 'bench-counter'),
   };

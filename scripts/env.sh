@@ -26,6 +26,10 @@ export GECKODRIVER_ROOT="${CARGO_HOME:-$HOME/.cargo}/geckodriver"
 # under C.UTF-8 (the locale that once stopped the widget: navigator.language is "C") and
 # under a real one.
 TEST_ENGINES=("chromium:en-US" "firefox:de-DE" "webkit:C.UTF-8" "webkit:fr-FR")
+# wasm-split-cli (crate wasm_split_cli_support, feature build-binary) splits the demo page's
+# release wasm into chunks (scripts/build-demo, issue #28). 0.2.3 is the first that reads
+# wasm-bindgen 0.2.128+ output; the crate named wasm-split-cli on crates.io is another tool.
+WASM_SPLIT_VERSION="0.2.4"
 # twiggy attributes the release wasm's bytes (scripts/bench, "Where the bytes go").
 TWIGGY_VERSION="0.8.0"
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.

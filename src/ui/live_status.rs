@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::badge::ImportBadge;
 use super::clock::use_clock;
 use super::intl::relative_time;
-use super::notify::NotifyToggle;
+use super::lazy;
 use crate::live::driver::{Live, PollState, Slot};
 use crate::live::{StopReason, WaitReason};
 
@@ -43,7 +43,7 @@ pub fn LiveStatus(live: Live, follows_import: bool, notify: bool) -> impl IntoVi
             <button type="button" class="pdm-refresh" part="refresh" on:click=move |_| live.refresh_now()>
                 "Refresh now"
             </button>
-            {(follows_import && notify).then(|| view! { <NotifyToggle live=live/> })}
+            {(follows_import && notify).then(|| lazy::notify_toggle(live))}
         </div>
     }
 }

@@ -25,6 +25,7 @@ mod id_text;
 mod import_details;
 mod import_list;
 pub mod intl;
+mod lazy;
 mod live_status;
 pub mod lowercase;
 mod monitor;

@@ -8,7 +8,7 @@ use super::live_status::LiveStatus;
 
 use super::dataset_header::DatasetHeader;
 use super::error_message::ErrorMessage;
-use super::import_details::ImportDetails;
+use super::lazy;
 use super::notify::notify_when_finished;
 use super::page_context::{MonitorParts, PageContext};
 use super::v3_section::V3Section;
@@ -141,10 +141,15 @@ pub fn Monitor(config: MonitorConfig, host: NodeRef<leptos::html::Div>) -> impl 
             },
         );
     }
+    if followed.is_some() {
+        // A shared import's details are shown as soon as it answers: their chunk is
+        // fetched beside the first requests, not after the first paint.
+        lazy::preload_for_import(config.notify);
+    }
     let details_view = move || {
         chosen_job
             .get()
-            .map(|job| view! { <ImportDetails job=job dataset_id=dataset_id.clone()/> })
+            .map(|job| lazy::import_details(job, dataset_id.clone()))
     };
 
     view! {

@@ -93,14 +93,14 @@ pub fn notify_when_finished(live: Live, name: Signal<String>) {
                 .import
                 .with_untracked(|s| s.value().map(|j| finished_words(j, number)))
                 .unwrap_or_default();
-            show(&words, &name.get_untracked());
+            super::lazy::notification(words, name.get_untracked());
         }
         status
     });
 }
 
 /// A desktop notification; clicking it focuses this tab.
-fn show(title: &str, body: &str) {
+pub(super) fn show(title: &str, body: &str) {
     if !notifications_exist() {
         return;
     }

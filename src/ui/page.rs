@@ -8,8 +8,8 @@
 use leptos::prelude::*;
 
 use super::app::{App, STYLE};
-use super::front_door::FrontDoor;
 use super::intl::number;
+use super::lazy;
 use super::page_context::{MonitorParts, PageContext, PageHooks, page_config, set_url, storage};
 use crate::config::Theme;
 use crate::view::recent::{RECENT_KEY, RecentList};
@@ -78,11 +78,10 @@ fn Page() -> impl IntoView {
         if raw.dataset_id.trim().is_empty() {
             set_tab(APP_TITLE, "data:,");
             let theme = Theme::parse(raw.theme.as_deref().unwrap_or(""));
+            let front_door = lazy::front_door(raw.proxy_url.unwrap_or_default());
             view! {
                 <style>{STYLE}</style>
-                <div class="pdm" data-theme=theme.as_str()>
-                    <FrontDoor proxy_url=raw.proxy_url.unwrap_or_default()/>
-                </div>
+                <div class="pdm" data-theme=theme.as_str()>{front_door}</div>
             }
             .into_any()
         } else {

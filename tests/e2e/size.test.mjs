@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { embedBundle, trunkBundle } from '../../bench/size.mjs';
+import { demoBundle, embedBundle, measure } from '../../bench/size.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const budgets = JSON.parse(readFileSync(join(ROOT, 'size-budget.json'), 'utf8'));
@@ -16,10 +16,37 @@ const budget = process.env.SIZE_TOOLCHAIN === 'stable'
   ? { demo_brotli_bytes: budgets.stable_fallback_demo_brotli_bytes, embed_brotli_bytes: budgets.stable_fallback_embed_brotli_bytes }
   : budgets;
 
-test('the demo bundle (trunk) stays within its brotli budget', () => {
-  const size = trunkBundle(process.env.SIZE_DEMO_DIR ?? join(ROOT, 'dist'), 'dataset-monitor');
-  console.log(`demo bundle: raw ${size.raw}, gzip ${size.gzip}, brotli ${size.brotli} (budget ${budget.demo_brotli_bytes})`);
-  assert.ok(size.brotli <= budget.demo_brotli_bytes, `${size.brotli} > ${budget.demo_brotli_bytes}`);
+const demo = demoBundle(process.env.SIZE_DEMO_DIR ?? join(ROOT, 'dist'));
+
+test('the demo page is split on the nightly and whole on stable', () => {
+  assert.equal(demo.split, process.env.SIZE_TOOLCHAIN !== 'stable', `split: ${demo.split}`);
+});
+
+test("the demo page's first load stays within its brotli budget", () => {
+  const limit = demo.split ? budgets.demo_first_load_brotli_bytes : budget.demo_brotli_bytes;
+  console.log(`demo first load (${demo.files.join(', ')}): raw ${demo.raw}, gzip ${demo.gzip}, brotli ${demo.brotli} (budget ${limit})`);
+  assert.ok(demo.brotli <= limit, `${demo.brotli} > ${limit}`);
+});
+
+test("each file of the demo page's first load stays within its line of the budget", { skip: !demo.split }, () => {
+  for (const file of demo.files) {
+    // The name without the build's hash: dataset-monitor.js, dataset-monitor_bg.wasm, …
+    const name = file.replace(/-[0-9a-f]{16}/, '');
+    const size = measure(process.env.SIZE_DEMO_DIR ?? join(ROOT, 'dist'), [file]).brotli;
+    const limit = budgets.demo_first_load_files[name];
+    console.log(`  ${name}: brotli ${size} (budget ${limit})`);
+    assert.ok(limit !== undefined, `${name} has no line in size-budget.json's demo_first_load_files`);
+    assert.ok(size <= limit, `${name}: ${size} > ${limit}`);
+  }
+});
+
+test("each chunk of the demo page stays within its line of the budget", { skip: !demo.split }, () => {
+  for (const [name, size] of Object.entries(demo.chunks)) {
+    const limit = budgets.demo_chunks[name];
+    console.log(`  ${name}: brotli ${size.brotli} (budget ${limit})`);
+    assert.ok(limit !== undefined, `chunk ${name} has no line in size-budget.json's demo_chunks`);
+    assert.ok(size.brotli <= limit, `${name}: ${size.brotli} > ${limit}`);
+  }
 });
 
 test('the embeddable module stays within its brotli budget', () => {

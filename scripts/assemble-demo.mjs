@@ -1,0 +1,120 @@
+// The last step of the demo page's split build (scripts/build-demo): from the directory
+// that wasm-split-cli, wasm-bindgen and wasm-opt filled, writes the page's directory.
+//
+//   node scripts/assemble-demo.mjs BOUND_DIR OUT_DIR
+//
+// - Checks that the split gave one split_<name>.wasm per split point declared in
+//   src/ui/lazy.rs, and no other: a toolchain bump that breaks splitting fails the build.
+// - Names every file with one hash of the whole build (as Trunk names its files), so that a
+//   page never mixes the main module of one build with a chunk of another. Each chunk keeps
+//   the `dataset-monitor-` prefix, by which embed/trap-notice.js tells the widget's wasm.
+// - Minifies the JS with terser (tools/package.json), as Trunk's `minify` does.
+// - Writes index.html from the root index.html, in place of its two `data-trunk` tags:
+//   the trap notice, then the module that starts the widget (the same `window.wasmBindings`
+//   and `TrunkApplicationStarted` event as Trunk's page), with preload hints for the files
+//   of the first load. The chunks are not preloaded: the widget fetches the one a page
+//   needs at once (an import's details) beside its first API request.
+// - Writes split-manifest.json: which files the first load fetches, and the chunks.
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { minify } = createRequire(join(ROOT, 'tools/package.json'))('terser');
+const NAME = 'dataset-monitor';
+const [bound, out] = process.argv.slice(2);
+if (!bound || !out) {
+  console.error('usage: node scripts/assemble-demo.mjs BOUND_DIR OUT_DIR');
+  process.exit(2);
+}
+
+const fail = (message) => {
+  console.error(`error: ${message}`);
+  process.exit(1);
+};
+
+// The split points, as src/ui/lazy.rs declares them.
+const lazy = readFileSync(join(ROOT, 'src/ui/lazy.rs'), 'utf8');
+const declared = [...new Set([...lazy.matchAll(/#\[wasm_split\(\s*(\w+)/g)].map((m) => m[1]))].sort();
+const files = readdirSync(bound);
+const splits = files.filter((f) => /^split_\w+\.wasm$/.test(f)).map((f) => f.slice(6, -5)).sort();
+if (declared.length === 0) fail('src/ui/lazy.rs declares no split point');
+if (JSON.stringify(splits) !== JSON.stringify(declared)) {
+  fail(`wasm-split-cli wrote split_{${splits}}.wasm, but src/ui/lazy.rs declares {${declared}}: ` +
+    'the toolchain no longer splits this build (see docs/development.md, "The split build")');
+}
+const shared = files.filter((f) => /^chunk_\d+\.wasm$/.test(f)).sort();
+for (const f of [`${NAME}.js`, `${NAME}_bg.wasm`, '__wasm_split.js']) {
+  if (!files.includes(f)) fail(`${f} is missing from ${bound}`);
+}
+
+// One hash for the whole build.
+const hash = createHash('sha256');
+for (const f of [...files].sort()) hash.update(f).update(readFileSync(join(bound, f)));
+const id = hash.digest('hex').slice(0, 16);
+const named = (f) => {
+  if (f === `${NAME}.js`) return `${NAME}-${id}.js`;
+  if (f === `${NAME}_bg.wasm`) return `${NAME}-${id}_bg.wasm`;
+  if (f === '__wasm_split.js') return `${NAME}-${id}-split.js`;
+  return `${NAME}-${id}-${f}`;
+};
+
+/** Renames each of `wanted` where `source` loads it (`from "./F"`, `new URL("./F"`), and
+ * only there: the glue's import object keeps the module name the wasm imports. */
+function rename(source, file, wanted) {
+  const found = new Set();
+  const result = source.replace(/(from\s*|new URL\()(["'`])\.\/([\w.-]+)\2/g, (whole, how, quote, f) => {
+    if (!wanted.includes(f)) return whole;
+    found.add(f);
+    return `${how}${quote}./${named(f)}${quote}`;
+  });
+  const missing = wanted.filter((f) => !found.has(f));
+  if (missing.length) fail(`${file}: found no load of ${missing}`);
+  return result;
+}
+
+const terse = async (code) => (await minify(code, { module: true, compress: true, mangle: true })).code;
+mkdirSync(out, { recursive: true });
+const glue = rename(readFileSync(join(bound, `${NAME}.js`), 'utf8'), `${NAME}.js`, ['__wasm_split.js']);
+const loader = rename(readFileSync(join(bound, '__wasm_split.js'), 'utf8'), '__wasm_split.js',
+  [`${NAME}.js`, ...splits.map((s) => `split_${s}.wasm`), ...shared]);
+writeFileSync(join(out, named(`${NAME}.js`)), await terse(glue));
+writeFileSync(join(out, named('__wasm_split.js')), await terse(loader));
+for (const f of [`${NAME}_bg.wasm`, ...splits.map((s) => `split_${s}.wasm`), ...shared]) {
+  copyFileSync(join(bound, f), join(out, named(f)));
+}
+const notice = await terse(readFileSync(join(ROOT, 'embed/trap-notice.js'), 'utf8'));
+const noticeName = `trap-notice-${createHash('sha256').update(notice).digest('hex').slice(0, 16)}.js`;
+writeFileSync(join(out, noticeName), notice);
+
+const sri = (f) => `sha384-${createHash('sha384').update(readFileSync(join(out, f))).digest('base64')}`;
+const js = named(`${NAME}.js`);
+const wasm = named(`${NAME}_bg.wasm`);
+const split = named('__wasm_split.js');
+const start = `import init, * as bindings from "/${js}";` +
+  `const wasm = await init({ module_or_path: "/${wasm}" });` +
+  'window.wasmBindings = bindings;' +
+  "dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));";
+const head = [
+  `<script src="/${noticeName}" integrity="${sri(noticeName)}"></script>`,
+  `<script type="module">${start}</script>`,
+  `<link rel="modulepreload" href="/${js}" crossorigin integrity="${sri(js)}">`,
+  `<link rel="modulepreload" href="/${split}" crossorigin integrity="${sri(split)}">`,
+  `<link rel="preload" href="/${wasm}" as="fetch" type="application/wasm" crossorigin integrity="${sri(wasm)}">`,
+].join('\n    ');
+let html = readFileSync(join(ROOT, 'index.html'), 'utf8');
+const tags = [/<!--[^>]*-->\s*/g, /<script data-trunk [^>]*><\/script>/, /<link data-trunk rel="rust"[^>]*>/];
+for (const tag of tags) {
+  if (!tag.test(html)) fail(`index.html no longer has ${tag}`);
+}
+html = html.replace(tags[0], '').replace(tags[1], head).replace(tags[2], '');
+writeFileSync(join(out, 'index.html'), html);
+
+const manifest = {
+  first_load: [noticeName, js, split, wasm],
+  chunks: Object.fromEntries([...splits.map((s) => [`split_${s}`, named(`split_${s}.wasm`)]), ...shared.map((f) => [f.slice(0, -5), named(f)])]),
+};
+writeFileSync(join(out, 'split-manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+console.log(`${out}: first load ${manifest.first_load.join(', ')}; chunks ${Object.values(manifest.chunks).join(', ')}`);
