@@ -10,7 +10,7 @@
 //   ENGINE=firefox GECKODRIVER=~/.cargo/geckodriver/bin/geckodriver node --test tests/engines/
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO as IDS, PORTS, ROOT, datasetPath, importPath, mockCounts, resetMock, startMock } from '../support/stack.mjs';
 import { ENGINES, startEngine } from '../support/engines.mjs';
@@ -38,6 +38,10 @@ const FOREIGN_WASM = [0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0
   10, 5, 1, 3, 0, 0, 11];
 /** Words that only a panic or a trap puts on the page. */
 const BROKEN = /panicked|RuntimeError|unreachable|internal error/;
+
+/** The split build's files (scripts/assemble-demo.mjs); none in an unsplit (Trunk) build. */
+const SPLIT_MANIFEST = join(ROOT, 'dist/split-manifest.json');
+const split = existsSync(SPLIT_MANIFEST) ? JSON.parse(readFileSync(SPLIT_MANIFEST, 'utf8')) : null;
 
 const servers = [];
 /** @type {import('../support/engines.mjs').Page} */
@@ -106,6 +110,26 @@ describe(`the widget in ${label}`, () => {
     await page.driver.navigate().back();
     await page.waitFor('form[data-front-door]');
     assert.equal(await page.count('[data-dataset-version]'), 0);
+    await assertHealthy();
+  });
+
+  test('the split page fetches each part when it is first shown, and each part works', { skip: !split && 'dist/ is not a split build' }, async () => {
+    const fetched = () => page.inPage(() => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()));
+    await resetMock(DEMO);
+    await page.goto(demoUrl({ dataset_id: V4 }));
+    await page.waitFor('[data-dataset-version="4"]');
+    const chunks = Object.values(split.chunks);
+    assert.deepEqual((await fetched()).filter((f) => chunks.includes(f)), [], `${label}: no chunk for a dataset alone`);
+    await page.goto(`${DEMO}/`);
+    await page.waitFor('form[data-front-door]');
+    assert.ok((await fetched()).includes(split.chunks.split_front_door), `${label}: the front door's chunk`);
+    await page.goto(demoUrl({ dataset_id: V4, import_id: LIFECYCLE, poll_interval: 600000 }));
+    await page.waitFor(`section.pdm-import[data-import-id="${LIFECYCLE}"]`);
+    await page.until('"Notify me"', async () => /Notify me when it finishes/.test(await page.text('.pdm-live')));
+    const seen = await fetched();
+    for (const chunk of ['split_import_details', 'split_notify']) {
+      assert.ok(seen.includes(split.chunks[chunk]), `${label}: ${chunk} was fetched: ${seen}`);
+    }
     await assertHealthy();
   });
 

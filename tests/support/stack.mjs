@@ -24,6 +24,8 @@ export const PORTS = {
   e2eResearcherEmbed: process.env.E2E_RESEARCHER_EMBED_ADDR ?? '127.0.0.1:18992',
   /** tests/e2e/upload: the demo, for opening the uploaded file beside the rejected records. */
   e2eUpload: process.env.E2E_UPLOAD_ADDR ?? '127.0.0.1:18943',
+  /** tests/e2e/split: the split demo page, behind a mock. */
+  e2eSplit: process.env.E2E_SPLIT_ADDR ?? '127.0.0.1:18946',
   /** tests/e2e/trap: the demo and the examples, each behind a mock. */
   e2eTrapDemo: process.env.E2E_TRAP_DEMO_ADDR ?? '127.0.0.1:18944',
   e2eTrapExamples: process.env.E2E_TRAP_EXAMPLES_ADDR ?? '127.0.0.1:18945',
