@@ -30,6 +30,7 @@ mod live_status;
 pub mod lowercase;
 mod monitor;
 mod notify;
+mod notify_on_finish;
 mod page;
 mod page_context;
 mod record_chips;

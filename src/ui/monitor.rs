@@ -9,7 +9,7 @@ use super::live_status::LiveStatus;
 use super::dataset_header::DatasetHeader;
 use super::error_message::ErrorMessage;
 use super::lazy;
-use super::notify::notify_when_finished;
+use super::notify_on_finish::notify_when_finished;
 use super::page_context::{MonitorParts, PageContext};
 use super::v3_section::V3Section;
 use super::v4_section::V4Section;

@@ -1,17 +1,16 @@
 //! "Tell me when it's done": the "Notify me when it finishes" toggle of a followed
 //! import that is still running (the browser asks for permission only after the click),
-//! and the desktop notification when it ends, which focuses the tab when clicked.
+//! and the desktop notification when it ends, which focuses the tab when clicked (shown
+//! by `notify_on_finish`). In the split build all of this is one chunk (`lazy`).
 //! Without the browser's `Notification` (or with permission refused) it says so quietly
 //! and nothing else changes.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::intl::number;
-use crate::api::ImportStatus;
 use crate::live::HIDDEN_MIN_MS;
 use crate::live::driver::Live;
-use crate::view::tab_title::{can_notify, finished_words, just_finished};
+use crate::view::tab_title::can_notify;
 
 /// The toggle, shown while the followed import is not final.
 #[component]
@@ -77,26 +76,6 @@ async fn ask_permission() -> Result<(), &'static str> {
 
 fn notifications_exist() -> bool {
     js_sys::Reflect::has(&window(), &"Notification".into()).unwrap_or(false)
-}
-
-/// Shows a desktop notification when the followed import ends while the person opted
-/// in (then the opt-in is spent); `name` is the dataset's name.
-pub fn notify_when_finished(live: Live, name: Signal<String>) {
-    Effect::new(move |previous: Option<Option<ImportStatus>>| {
-        let status = live.import.with(|s| s.value().map(|j| j.status.clone()));
-        if let (Some(now), Some(previous)) = (&status, previous)
-            && live.notify.get_untracked()
-            && just_finished(previous.as_ref(), now)
-        {
-            live.notify.set(false);
-            let words = live
-                .import
-                .with_untracked(|s| s.value().map(|j| finished_words(j, number)))
-                .unwrap_or_default();
-            super::lazy::notification(words, name.get_untracked());
-        }
-        status
-    });
 }
 
 /// A desktop notification; clicking it focuses this tab.

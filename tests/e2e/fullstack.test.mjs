@@ -1,4 +1,4 @@
-// Full-stack tests: the Trunk-built demo and the embedding examples, served by
+// Full-stack tests: the release demo (scripts/build-demo) and the embedding examples, served by
 // `dataset-proxy mock`, driven in Debian's headless Chromium by Playwright (no browser
 // download), with axe-core accessibility scans.
 //

@@ -4,7 +4,7 @@
 // language (WebKitGTK reads it from LANG: `C.UTF-8`, the locale that once stopped the
 // widget, is a run of its own). scripts/test runs this file once per engine and language.
 //
-// Served as in production: the Trunk-built demo (dist/) and the embedding examples (with
+// Served as in production: the release demo (dist/, split into chunks) and the embedding examples (with
 // the module in examples/pkg/), each by `dataset-proxy mock --static`.
 //
 //   ENGINE=firefox GECKODRIVER=~/.cargo/geckodriver/bin/geckodriver node --test tests/engines/
