@@ -5,11 +5,16 @@
 // at 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip (Chrome DevTools Protocol). Three
 // pages, each opened cold in a fresh browser context, interleaved round by round, medians
 // reported:
-//   - demo:  the standalone page (dist/, scripts/build-demo), `?dataset_id=…&import_id=…`;
+//   - demo:  the standalone page (dist/, scripts/build-demo: split into chunks),
+//            `?dataset_id=…&import_id=…`;
+//   - unsplit: the same page built whole by Trunk (`SPLIT=0 scripts/build-demo
+//            target/bench/unsplit-dist`, which scripts/bench runs), as /unsplit.html; left
+//            out when that directory is missing;
 //   - embed: a page that embeds the module with mount() (examples/pkg, scripts/build-embed);
 //   - plain: a hand-written page that fetches the two endpoints and paints the same badge
 //            and first page of rows (bench/pages/first-view/plain.html).
-// The pages come from a small server that sends every file brotli-compressed (quality 11,
+// The status is the live badge (`[role=status] [data-import-status]`; the dataset's list of
+// imports has badges too, painted before it). The pages come from a small server that sends every file brotli-compressed (quality 11,
 // as a deployment's Caddy or CDN would) and passes /api to `dataset-proxy mock`. "Painted"
 // is the second animation frame after the element (its DOM hook) appears, in the page or
 // in a shadow root; the bytes are those the page had received by then.
@@ -18,7 +23,7 @@
 //
 // Env: DATASET_PROXY_BIN (target/server/dataset-proxy), BENCH_FIRST_VIEW_RUNS (7),
 // BENCH_FIRST_VIEW_{MOCK,SITE}_ADDR (127.0.0.1:18973, :18974), CHROMIUM.
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { extname, join, relative } from 'node:path';
 import zlib from 'node:zlib';
@@ -33,8 +38,10 @@ const MOCK = PORTS.benchFirstViewMock;
 const SITE = PORTS.benchFirstViewSite;
 const THROTTLE = { cpu: 4, latency_ms: 150, down_kbit_s: 1600, up_kbit_s: 750 };
 const QUERY = `?dataset_id=${DEMO.V4_MAIN}&import_id=${DEMO.REFERENCE_IMPORT}`;
+const UNSPLIT = join(ROOT, 'target/bench/unsplit-dist');
 const TARGETS = {
   demo: `/${QUERY}`,
+  ...(existsSync(UNSPLIT) ? { unsplit: `/unsplit.html${QUERY}` } : {}),
   embed: `/embed.html${QUERY}`,
   plain: `/plain.html${QUERY}`,
 };
@@ -65,6 +72,12 @@ function files(top, prefix, into, dir = top) {
 
 function site() {
   const table = new Map();
+  // Trunk's page names its files with their hashes, at the root like the split page's:
+  // they share the root, and its index.html is /unsplit.html.
+  if (TARGETS.unsplit) {
+    files(UNSPLIT, '/', table);
+    table.set('/unsplit.html', table.get('/index.html'));
+  }
   files(join(ROOT, 'dist'), '/', table);
   files(join(ROOT, 'examples/pkg'), '/embed/', table);
   files(join(ROOT, 'bench/pages/first-view'), '/', table);
@@ -97,7 +110,7 @@ function site() {
 // in any shadow root), the time of the second animation frame after it, and the bytes
 // received by then.
 const MARKS = () => {
-  const want = { status: '[data-import-status]', table: '[data-error-table]' };
+  const want = { status: '[role=status] [data-import-status]', table: '[data-error-table]' };
   const marks = {};
   window.__firstView = marks;
   const roots = [document];
@@ -159,7 +172,7 @@ try {
     for (const target of Object.keys(TARGETS)) {
       const run = { round, ...(await once(browser, target)) };
       runs.push(run);
-      log(`round ${round}/${RUNS} ${target.padEnd(5)} status ${run.status_ms.toFixed(0)} ms, table ${run.table_ms.toFixed(0)} ms, ${run.status_bytes} B before the status`);
+      log(`round ${round}/${RUNS} ${target.padEnd(7)} status ${run.status_ms.toFixed(0)} ms, table ${run.table_ms.toFixed(0)} ms, ${run.status_bytes} B before the status`);
     }
   }
 } finally {
@@ -177,11 +190,10 @@ for (const target of Object.keys(TARGETS)) {
   };
 }
 const ratio = (a, b) => a / b;
-const ratios = {
-  demo_status: ratio(summary.demo.status_ms, summary.plain.status_ms),
-  demo_table: ratio(summary.demo.table_ms, summary.plain.table_ms),
-  embed_status: ratio(summary.embed.status_ms, summary.plain.status_ms),
-  embed_table: ratio(summary.embed.table_ms, summary.plain.table_ms),
-};
+const ratios = {};
+for (const target of Object.keys(TARGETS).filter((t) => t !== 'plain')) {
+  ratios[`${target}_status`] = ratio(summary[target].status_ms, summary.plain.status_ms);
+  ratios[`${target}_table`] = ratio(summary[target].table_ms, summary.plain.table_ms);
+}
 writeFileSync(OUT, `${JSON.stringify({ settings: { ...THROTTLE, runs: RUNS, query: QUERY }, runs, summary, ratios }, null, 2)}\n`);
 log('medians', JSON.stringify(summary), 'ratios', JSON.stringify(ratios));
