@@ -65,6 +65,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const out = process.argv[2] ?? join(ROOT, 'target/bench/size.json');
   const result = {
     demo: demoBundle(join(ROOT, 'dist')),
+    // The same page built whole by Trunk (scripts/bench: SPLIT=0 scripts/build-demo).
+    demo_unsplit: trunkBundle(join(ROOT, 'target/bench/unsplit-dist'), 'dataset-monitor'),
     embed: embedBundle(join(ROOT, 'target/bench/www/embed')),
     counter: trunkBundle(join(ROOT, 'target/bench/counter-dist'), 'bench-counter'),
   };
