@@ -11,7 +11,7 @@ use tower_http::services::ServeDir;
 
 use crate::problem::Problem;
 
-/// A directory of static files (the Trunk-built widget), `index.html` at `/`.
+/// A directory of static files (the built widget), `index.html` at `/`.
 #[derive(Debug, Clone)]
 pub struct Site {
     dir: ServeDir,
