@@ -188,7 +188,7 @@ if (bytes) {
     .reduce((sum, r) => sum + r.bytes, 0);
   const own = bytes.by_crate.find((r) => r.key === 'dataset_monitor')?.bytes ?? 0;
   const ownTotal = bytes.by_module.reduce((sum, r) => sum + r.bytes, 0);
-  p('[twiggy](https://github.com/rustwasm/twiggy) over the demo\'s wasm, built as above but with its function',
+  p('[twiggy](https://github.com/rustwasm/twiggy) over the demo\'s wasm built whole (by Trunk, as above) but with its function',
     `names kept (\`wasm-opt -Oz -g\`, \`bench/bytes.mjs\`): ${int(bytes.total)} B of code and data before compression,`,
     'the names section left out. A generic function is counted to the first crate named in it that is not',
     "Rust's standard library (`core::ptr::drop_in_place<tachys::…>` is tachys), so Leptos's code instantiated",
