@@ -1,8 +1,9 @@
 //! The parts of the page that a visit may never show, each behind a split point.
 //!
 //! Built with the `split` feature (the demo page's release build, scripts/build-demo),
-//! each `*_chunk` function below is moved by `wasm-split-cli` into a wasm chunk of its own
-//! (`split_<module>.wasm`), fetched the first time it is called or preloaded. The chunks
+//! each function of `mod chunks` is moved by `wasm-split-cli` into the wasm chunk that its
+//! `wasm_split` module names (`split_<name>.wasm`), fetched the first time one of them is
+//! called or the chunk is preloaded. The chunks
 //! share the main module's memory and function table: one program, one reactive runtime.
 //! A chunk that cannot be fetched puts a `role="alert"` line in its part's place; the rest
 //! of the page goes on.
@@ -62,12 +63,16 @@ pub fn notification(title: String, body: String) {
 /// after the first paint. Without the `split` feature there is nothing to fetch.
 pub fn preload_for_import(notify: bool) {
     #[cfg(feature = "split")]
-    leptos::task::spawn_local(async move {
-        let _ = chunks::preload_import_details().await;
+    {
+        leptos::task::spawn_local(async {
+            let _ = chunks::preload_import_details().await;
+        });
         if notify {
-            let _ = chunks::preload_notify().await;
+            leptos::task::spawn_local(async {
+                let _ = chunks::preload_notify().await;
+            });
         }
-    });
+    }
     #[cfg(not(feature = "split"))]
     let _ = notify;
 }
