@@ -50,9 +50,17 @@ for (const f of [`${NAME}.js`, `${NAME}_bg.wasm`, '__wasm_split.js']) {
   if (!files.includes(f)) fail(`${f} is missing from ${bound}`);
 }
 
+const terse = async (code) => (await minify(code, { module: true, compress: true, mangle: true })).code;
+// The JS as shipped, minified before the hash is taken (its references renamed after), so
+// that a new terser that changes a file changes its name too: a browser that cached the
+// old file under that name would fail the page's integrity check.
+const minified = {
+  [`${NAME}.js`]: await terse(readFileSync(join(bound, `${NAME}.js`), 'utf8')),
+  '__wasm_split.js': await terse(readFileSync(join(bound, '__wasm_split.js'), 'utf8')),
+};
 // One hash for the whole build.
 const hash = createHash('sha256');
-for (const f of [...files].sort()) hash.update(f).update(readFileSync(join(bound, f)));
+for (const f of [...files].sort()) hash.update(f).update(minified[f] ?? readFileSync(join(bound, f)));
 const id = hash.digest('hex').slice(0, 16);
 const named = (f) => {
   if (f === `${NAME}.js`) return `${NAME}-${id}.js`;
@@ -75,13 +83,12 @@ function rename(source, file, wanted) {
   return result;
 }
 
-const terse = async (code) => (await minify(code, { module: true, compress: true, mangle: true })).code;
 mkdirSync(out, { recursive: true });
-const glue = rename(readFileSync(join(bound, `${NAME}.js`), 'utf8'), `${NAME}.js`, ['__wasm_split.js']);
-const loader = rename(readFileSync(join(bound, '__wasm_split.js'), 'utf8'), '__wasm_split.js',
+const glue = rename(minified[`${NAME}.js`], `${NAME}.js`, ['__wasm_split.js']);
+const loader = rename(minified['__wasm_split.js'], '__wasm_split.js',
   [`${NAME}.js`, ...splits.map((s) => `split_${s}.wasm`), ...shared]);
-writeFileSync(join(out, named(`${NAME}.js`)), await terse(glue));
-writeFileSync(join(out, named('__wasm_split.js')), await terse(loader));
+writeFileSync(join(out, named(`${NAME}.js`)), glue);
+writeFileSync(join(out, named('__wasm_split.js')), loader);
 for (const f of [`${NAME}_bg.wasm`, ...splits.map((s) => `split_${s}.wasm`), ...shared]) {
   copyFileSync(join(bound, f), join(out, named(f)));
 }
@@ -105,11 +112,12 @@ const head = [
   `<link rel="preload" href="/${wasm}" as="fetch" type="application/wasm" crossorigin integrity="${sri(wasm)}">`,
 ].join('\n    ');
 let html = readFileSync(join(ROOT, 'index.html'), 'utf8');
-const tags = [/<!--[^>]*-->\s*/g, /<script data-trunk [^>]*><\/script>/, /<link data-trunk rel="rust"[^>]*>/];
-for (const tag of tags) {
+const notice_tag = /<script data-trunk [^>]*><\/script>/;
+const rust_tag = /\n\s*<link data-trunk rel="rust"[^>]*>/;
+for (const tag of [notice_tag, rust_tag]) {
   if (!tag.test(html)) fail(`index.html no longer has ${tag}`);
 }
-html = html.replace(tags[0], '').replace(tags[1], head).replace(tags[2], '');
+html = html.replace(/<!--[^>]*-->\s*/g, '').replace(notice_tag, () => head).replace(rust_tag, () => '');
 writeFileSync(join(out, 'index.html'), html);
 
 const manifest = {

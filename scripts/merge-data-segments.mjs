@@ -12,8 +12,9 @@
 // gaps later, when it is instantiated. wasm-opt, run after this, drops long runs of zeros
 // again where a header costs less (its memory packing).
 //
-// Leaves the module as it is (and says so) if it has a passive segment, an offset that is not
-// an i32.const, or a data count section that does not match: nothing here then is understood.
+// Leaves the module as it is (and says so) if its memory is imported, or it has a passive
+// segment, an offset that is not an i32.const, overlapping segments or a data count section
+// that does not match: nothing here then is understood. Fails on a file that is not wasm.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const GAP = 64;
@@ -72,6 +73,11 @@ function s32(value) {
   }
 }
 
+if (bytes.readUInt32BE(0) !== 0x0061736d || bytes.readUInt32LE(4) !== 1) {
+  console.error(`merge-data-segments: ${input} is not a wasm module (version 1)`);
+  process.exit(1);
+}
+
 // The sections, as [id, payload].
 const sections = [];
 for (let at = 8; at < bytes.length;) {
@@ -86,6 +92,36 @@ const unchanged = (why) => {
   writeFileSync(output, bytes);
   process.exit(0);
 };
+
+// Zero-filling is safe only in a memory that this module defines (and so is zero before
+// its segments are written); an imported memory may already hold another module's data.
+const imports = sections.find(([id]) => id === 2);
+if (imports) {
+  const payload = imports[1];
+  let [count, at] = readU32(payload, 0);
+  const skipName = () => {
+    const [length, start] = readU32(payload, at);
+    at = start + length;
+  };
+  const skipLimits = () => {
+    const flags = payload[at++];
+    at = readU32(payload, at)[1];
+    if (flags & 1) at = readU32(payload, at)[1];
+  };
+  while (count--) {
+    skipName();
+    skipName();
+    const kind = payload[at++];
+    if (kind === 0x02) unchanged('an imported memory');
+    if (kind === 0x00) at = readU32(payload, at)[1];
+    else if (kind === 0x01) {
+      at += 1;
+      skipLimits();
+    } else if (kind === 0x03) at += 2;
+    else if (kind === 0x04) at = readU32(payload, at + 1)[1];
+    else unchanged(`an import of unknown kind ${kind}`);
+  }
+}
 
 const data = sections.find(([id]) => id === 11);
 if (!data) unchanged('no data section');

@@ -77,8 +77,9 @@ pub fn preload_for_import(notify: bool) {
     let _ = notify;
 }
 
-/// The part `part` once its chunk is here (at once if it already is: a `Suspend` whose
-/// future is ready renders in the same pass), or the line saying it could not be fetched.
+/// The part `part` once its chunk is here, or the line saying it could not be fetched. No
+/// fallback shows while it loads, and an update keeps the old view until the new one is
+/// built (`Suspend`), so a part never blanks.
 #[cfg(feature = "split")]
 fn on_arrival(
     part: &'static str,
@@ -119,6 +120,7 @@ mod chunks {
         }
     }
 
+    /// The import's details (`ImportDetails`), in chunk `split_import_details`.
     #[wasm_split(
         import_details,
         wasm_split_path = ::leptos::wasm_split,
@@ -129,16 +131,19 @@ mod chunks {
         Ok(view! { <ImportDetails job=job dataset_id=dataset_id/> }.into_any())
     }
 
+    /// The front door (`FrontDoor`), in chunk `split_front_door`.
     #[wasm_split(front_door, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn front_door(proxy_url: String) -> Result<AnyView, ChunkError> {
         Ok(view! { <FrontDoor proxy_url=proxy_url/> }.into_any())
     }
 
+    /// "Notify me when it finishes" (`NotifyToggle`), in chunk `split_notify`.
     #[wasm_split(notify, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_notify))]
     pub fn notify_toggle(live: Live) -> Result<AnyView, ChunkError> {
         Ok(view! { <NotifyToggle live=live/> }.into_any())
     }
 
+    /// The desktop notification that the import ended, in chunk `split_notify`.
     #[wasm_split(notify, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn notification(title: String, body: String) -> Result<(), ChunkError> {
         super::super::notify::show(&title, &body);
