@@ -37,7 +37,8 @@ export function trunkBundle(dir, prefix) {
 /** The demo page built by scripts/build-demo into `dir`. A split build (its
  * split-manifest.json, scripts/assemble-demo.mjs): `first_load` sums the files fetched before
  * the status paints and `chunks` measures each chunk, keyed by its name without the build's
- * hash (`split_import_details`, `chunk_4`); raw, gzip and brotli are the first load's.
+ * hash (`split_import_details`, `chunk_4`); raw, gzip and brotli are the first load's, and
+ * `perFile` holds each of its files' sizes.
  * An unsplit build (Trunk's, the stable fallback): all of it is the first load. */
 export function demoBundle(dir) {
   let manifest;
@@ -48,12 +49,16 @@ export function demoBundle(dir) {
     const all = trunkBundle(dir, 'dataset-monitor');
     return { ...all, split: false, chunks: {} };
   }
-  const firstLoad = measure(dir, manifest.first_load);
+  const perFile = Object.fromEntries(manifest.first_load.map((f) => [f, measure(dir, [f])]));
+  const firstLoad = { files: manifest.first_load, raw: 0, gzip: 0, brotli: 0 };
+  for (const size of Object.values(perFile)) {
+    for (const k of ['raw', 'gzip', 'brotli']) firstLoad[k] += size[k];
+  }
   const chunks = Object.fromEntries(Object.entries(manifest.chunks).map(([name, file]) => [name, measure(dir, [file])]));
   const listed = new Set([...manifest.first_load, ...Object.values(manifest.chunks)]);
   const unlisted = wasmAndScripts(dir).filter((f) => !listed.has(f));
   if (unlisted.length) throw new Error(`files in ${dir} that split-manifest.json does not list: ${unlisted}`);
-  return { ...firstLoad, split: true, chunks };
+  return { ...firstLoad, split: true, perFile, chunks };
 }
 
 /** The embeddable module built by scripts/build-embed into `dir`. */

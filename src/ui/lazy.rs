@@ -3,10 +3,9 @@
 //! Built with the `split` feature (the demo page's release build, scripts/build-demo),
 //! each function of `mod chunks` is moved by `wasm-split-cli` into the wasm chunk that its
 //! `wasm_split` module names (`split_<name>.wasm`), fetched the first time one of them is
-//! called or the chunk is preloaded. The chunks
-//! share the main module's memory and function table: one program, one reactive runtime.
-//! A chunk that cannot be fetched puts a `role="alert"` line in its part's place; the rest
-//! of the page goes on.
+//! called or the chunk is preloaded. The chunks share the main module's memory and
+//! function table: one program, one reactive runtime. A chunk that cannot be fetched puts
+//! a `role="alert"` line in its part's place; the rest of the page goes on.
 //!
 //! Without the feature (`trunk serve`, the tests, the embeddable module and the stable
 //! fallback) each part renders at once, with no `Suspend` and no chunk: the same

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { demoBundle, embedBundle, measure } from '../../bench/size.mjs';
+import { demoBundle, embedBundle } from '../../bench/size.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const budgets = JSON.parse(readFileSync(join(ROOT, 'size-budget.json'), 'utf8'));
@@ -32,7 +32,7 @@ test("each file of the demo page's first load stays within its line of the budge
   for (const file of demo.files) {
     // The name without the build's hash: dataset-monitor.js, dataset-monitor_bg.wasm, …
     const name = file.replace(/-[0-9a-f]{16}/, '');
-    const size = measure(process.env.SIZE_DEMO_DIR ?? join(ROOT, 'dist'), [file]).brotli;
+    const size = demo.perFile[file].brotli;
     const limit = budgets.demo_first_load_files[name];
     console.log(`  ${name}: brotli ${size} (budget ${limit})`);
     assert.ok(limit !== undefined, `${name} has no line in size-budget.json's demo_first_load_files`);
