@@ -205,6 +205,17 @@ export class Page {
     return this.driver.getCurrentUrl();
   }
 
+  /**
+   * Whether the session still answers within `ms`. False after the browser's page process
+   * crashed or hung: WebKitGTK then deletes the session ("session deleted because of page
+   * crash or hang"), and every later command fails.
+   */
+  async alive(ms = 10000) {
+    const timeout = sleep(ms).then(() => false);
+    const answer = this.driver.getWindowHandle().then(() => true, () => false);
+    return Promise.race([answer, timeout]);
+  }
+
   /** The current URL's query parameters. */
   async search() {
     return new URL(await this.url()).searchParams;
@@ -246,6 +257,8 @@ export class Page {
         last = await check();
         if (last) return last;
       } catch (error) {
+        // A session that is gone does not come back: say so now, not at the timeout.
+        if (error?.name === 'NoSuchSessionError') throw error;
         last = error;
       }
       await sleep(50);
