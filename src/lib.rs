@@ -30,7 +30,8 @@
 //! - [`view`]: the view logic, plain Rust: the words for statuses and errors
 //!   (`view::present`), the rejected-records table's query (`view::record_query`), the
 //!   front door's recent list (`view::recent`), the standalone page's URL state
-//!   (`view::url_state`) and its tab title (`view::tab_title`). Uses `api`, `config`
+//!   (`view::url_state`), its tab title (`view::tab_title`) and the stylesheet as it
+//!   ships (`view::stylesheet`). Uses `api`, `config`
 //!   (query strings), `live` (the poller's activity) and `upload` (CSV cells).
 //! - `ui` (on `wasm32` only): the components, one per file (the two badges share one),
 //!   what some of them share (`page_context`, `table_state`), the browser helpers

@@ -9,7 +9,7 @@ use super::page_context::PageContext;
 use crate::config::{ConfigError, MonitorConfig};
 
 /// The stylesheet, carried by every widget so that it works in a shadow root too.
-pub(crate) const STYLE: &str = include_str!("../style.css");
+pub(crate) use crate::view::stylesheet::STYLE;
 
 /// The whole widget for one configuration (or the reason it cannot run).
 #[component]
