@@ -11,6 +11,8 @@
 //            target/bench/unsplit-dist`, which scripts/bench runs), as /unsplit.html; left
 //            out when that directory is missing;
 //   - embed: a page that embeds the module with mount() (examples/pkg, scripts/build-embed);
+//   - embed_hints: the same page with the two preload hints docs/embedding.md gives
+//            (bench/pages/first-view/embed-hints.html);
 //   - plain: a hand-written page that fetches the two endpoints and paints the same badge
 //            and first page of rows (bench/pages/first-view/plain.html).
 // The status is the live badge (`[role=status] [data-import-status]`; the dataset's list of
@@ -43,6 +45,7 @@ const TARGETS = {
   demo: `/${QUERY}`,
   ...(existsSync(UNSPLIT) ? { unsplit: `/unsplit.html${QUERY}` } : {}),
   embed: `/embed.html${QUERY}`,
+  embed_hints: `/embed-hints.html${QUERY}`,
   plain: `/plain.html${QUERY}`,
 };
 const log = (...a) => console.error('[first-view]', ...a);
@@ -172,7 +175,7 @@ try {
     for (const target of Object.keys(TARGETS)) {
       const run = { round, ...(await once(browser, target)) };
       runs.push(run);
-      log(`round ${round}/${RUNS} ${target.padEnd(7)} status ${run.status_ms.toFixed(0)} ms, table ${run.table_ms.toFixed(0)} ms, ${run.status_bytes} B before the status`);
+      log(`round ${round}/${RUNS} ${target.padEnd(11)} status ${run.status_ms.toFixed(0)} ms, table ${run.table_ms.toFixed(0)} ms, ${run.status_bytes} B before the status`);
     }
   }
 } finally {

@@ -474,6 +474,7 @@ if (firstView) {
   row('**the demo page** (`dist/`, split into chunks)', 'demo');
   row('the demo page built whole by Trunk (as before issue #28)', 'unsplit');
   row('**a page embedding the module** (`mount()`)', 'embed');
+  row('the same page with the preload hints of docs/embedding.md', 'embed_hints');
   row('plain JavaScript', 'plain');
   p('', 'The demo page fetches the chunk of an import\'s details (and of "Notify me") beside its first API',
     'requests, so on this network they have arrived before the import\'s answer is painted: they are in its',

@@ -11,9 +11,10 @@
 // - Minifies the JS with terser (tools/package.json), as Trunk's `minify` does.
 // - Writes index.html from the root index.html, in place of its two `data-trunk` tags:
 //   the trap notice, then the module that starts the widget (the same `window.wasmBindings`
-//   and `TrunkApplicationStarted` event as Trunk's page), with preload hints for the files
-//   of the first load. The chunks are not preloaded: the widget fetches the one a page
-//   needs at once (an import's details) beside its first API request.
+//   and `TrunkApplicationStarted` event as Trunk's page), which fetches the main wasm at
+//   once, and preload hints for the JS of the first load. The chunks are not preloaded: the
+//   widget fetches the one a page needs at once (an import's details) beside its first API
+//   request.
 // - Writes split-manifest.json: which files the first load fetches, and the chunks.
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -100,8 +101,14 @@ const sri = (f) => `sha384-${createHash('sha384').update(readFileSync(join(out, 
 const js = named(`${NAME}.js`);
 const wasm = named(`${NAME}_bg.wasm`);
 const split = named('__wasm_split.js');
-const start = `import init, * as bindings from "/${js}";` +
-  `const wasm = await init({ module_or_path: "/${wasm}" });` +
+// The module asks for the wasm itself, before it imports the glue, rather than through a
+// `<link rel="preload" as="fetch">`: WebKit does not give such a preload to fetch() and
+// downloads the wasm twice (trunk-rs/trunk#229, leptos-rs/leptos#1450). A failed fetch is
+// reported by init(), not as an unhandled rejection while the glue is on its way.
+const start = `const module_or_path = fetch("/${wasm}", { integrity: "${sri(wasm)}" });` +
+  'module_or_path.catch(() => {});' +
+  `const bindings = await import("/${js}");` +
+  'const wasm = await bindings.default({ module_or_path });' +
   'window.wasmBindings = bindings;' +
   "dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));";
 const head = [
@@ -109,7 +116,6 @@ const head = [
   `<script type="module">${start}</script>`,
   `<link rel="modulepreload" href="/${js}" crossorigin integrity="${sri(js)}">`,
   `<link rel="modulepreload" href="/${split}" crossorigin integrity="${sri(split)}">`,
-  `<link rel="preload" href="/${wasm}" as="fetch" type="application/wasm" crossorigin integrity="${sri(wasm)}">`,
 ].join('\n    ');
 let html = readFileSync(join(ROOT, 'index.html'), 'utf8');
 const notice_tag = /<script data-trunk [^>]*><\/script>/;

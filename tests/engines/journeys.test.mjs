@@ -161,6 +161,17 @@ describe(`the widget in ${label}`, () => {
     await assertHealthy();
   });
 
+  test('the split page fetches each file of its first load once', { skip: !split && 'dist/ is not a split build' }, async () => {
+    await resetMock(DEMO);
+    await page.goto(demoUrl({ dataset_id: V4, import_id: LIFECYCLE, poll_interval: 600000 }));
+    await page.waitFor('[role=status] [data-import-status]');
+    const names = await page.inPage(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname.slice(1)));
+    const counts = Object.fromEntries(split.first_load.map((f) => [f, names.filter((n) => n === f).length]));
+    // The wasm too: WebKit fetches a `<link rel="preload" as="fetch">` of it a second time.
+    assert.deepEqual(counts, Object.fromEntries(Object.keys(counts).map((f) => [f, 1])), `${label}: ${names.join(', ')}`);
+    await assertHealthy();
+  });
+
   test('follows a V4 import through its lifecycle to partial, then stops polling', async () => {
     await resetMock(DEMO);
     await page.goto(demoUrl({ dataset_id: V4, import_id: LIFECYCLE, poll_interval: 500 }));
@@ -241,17 +252,32 @@ describe(`the widget in ${label}`, () => {
     assert.ok(bg < 0.2 && fg > 0.7, `${label}: background ${bg}, text ${fg}`);
   });
 
+  /** How many times each of the module's three files was fetched by this page. */
+  const moduleFetches = () => page.js(() => {
+    const counts = { 'prolific-dataset-monitor.js': 0, 'dataset_monitor.js': 0, 'dataset_monitor_bg.wasm': 0 };
+    for (const entry of performance.getEntriesByType('resource')) {
+      const name = new URL(entry.name).pathname.split('/').pop();
+      if (name in counts) counts[name] += 1;
+    }
+    return counts;
+  });
+  const ONCE_EACH = { 'prolific-dataset-monitor.js': 1, 'dataset_monitor.js': 1, 'dataset_monitor_bg.wasm': 1 };
+
   test('the embedding pages: two custom elements, the events log and mount()', async () => {
     await resetMock(EXAMPLES);
     await page.goto(`${EXAMPLES}/side-by-side.html`);
     await page.waitFor('#v3 >>> [data-dataset-version="3"]');
     await page.waitFor('#v4 >>> [role=status] [data-import-status="partial"]', 30000);
+    // The preload hints of docs/embedding.md are used, not fetched a second time (a hint
+    // whose mode differs from the module's own request is fetched twice).
+    assert.deepEqual(await moduleFetches(), ONCE_EACH, `${label}: side-by-side.html`);
     assert.equal(await page.js(() => getComputedStyle(document.querySelector('#v3').shadowRoot.querySelector('[part=root]')).borderTopLeftRadius), '10px');
     await resetMock(EXAMPLES);
     await page.goto(`${EXAMPLES}/events.html`);
     await page.until('import-finished in the log', async () => /import-finished: .* processing → partial/.test(await page.text('#log')), 30000);
     await page.goto(`${EXAMPLES}/mount.html`);
     await page.waitFor('#widget [data-dataset-version="4"]');
+    assert.deepEqual(await moduleFetches(), ONCE_EACH, `${label}: mount.html`);
     await page.clickButton('Show the V3 dataset');
     await page.waitFor('#widget [data-dataset-version="3"]');
     await page.clickButton('Unmount');
