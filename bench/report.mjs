@@ -477,8 +477,8 @@ if (firstView) {
   row('the same page with the preload hints of docs/embedding.md', 'embed_hints');
   row('plain JavaScript', 'plain');
   p('', 'The demo page fetches the chunk of an import\'s details (and of "Notify me") beside its first API',
-    'requests, so on this network they have arrived before the import\'s answer is painted: they are in its',
-    '"bytes before the status", though the status does not wait for them.', '');
+    'requests; the status does not wait for them, the table does. "Bytes before the status" counts them',
+    'when they arrived first. The embedding pages load the unsplit module.', '');
   const firstLoad = size.demo.brotli;
   p(`First load ≤ 135 KB brotli (issue #28; the files the status needs: ${size.demo.split ? 'main wasm, JS glue, chunk loader, trap notice' : 'the whole page'}, section 1): ${
     goal('Demo page: first load ≤ 135 KB brotli', firstLoad <= 135_000, kb(firstLoad))} (${kb(firstLoad)}).`,

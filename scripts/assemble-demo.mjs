@@ -25,6 +25,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { minify } = createRequire(join(ROOT, 'tools/package.json'))('terser');
 const NAME = 'dataset-monitor';
+/** Where the page's first script leaves the main wasm's response for the start script. */
+const WASM_GLOBAL = '__datasetMonitorWasm';
 const [bound, out] = process.argv.slice(2);
 if (!bound || !out) {
   console.error('usage: node scripts/assemble-demo.mjs BOUND_DIR OUT_DIR');
@@ -101,17 +103,19 @@ const sri = (f) => `sha384-${createHash('sha384').update(readFileSync(join(out, 
 const js = named(`${NAME}.js`);
 const wasm = named(`${NAME}_bg.wasm`);
 const split = named('__wasm_split.js');
-// The module asks for the wasm itself, before it imports the glue, rather than through a
-// `<link rel="preload" as="fetch">`: WebKit does not give such a preload to fetch() and
-// downloads the wasm twice (trunk-rs/trunk#229, leptos-rs/leptos#1450). A failed fetch is
-// reported by init(), not as an unhandled rejection while the glue is on its way.
-const start = `const module_or_path = fetch("/${wasm}", { integrity: "${sri(wasm)}" });` +
-  'module_or_path.catch(() => {});' +
-  `const bindings = await import("/${js}");` +
-  'const wasm = await bindings.default({ module_or_path });' +
+// The page asks for the wasm itself, first thing, rather than through a `<link
+// rel="preload" as="fetch">`: WebKit does not give such a preload to fetch() and downloads
+// the wasm twice (trunk-rs/trunk#229, leptos-rs/leptos#1450). A classic script runs as it
+// is parsed, before the trap notice's script has arrived; a module script would wait for
+// it. A failed fetch is reported by init(), not as an unhandled rejection.
+const fetchWasm = `window.${WASM_GLOBAL} = fetch("/${wasm}", { integrity: "${sri(wasm)}" });` +
+  `${WASM_GLOBAL}.catch(() => {});`;
+const start = `const bindings = await import("/${js}");` +
+  `const wasm = await bindings.default({ module_or_path: window.${WASM_GLOBAL} });` +
   'window.wasmBindings = bindings;' +
   "dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));";
 const head = [
+  `<script>${fetchWasm}</script>`,
   `<script src="/${noticeName}" integrity="${sri(noticeName)}"></script>`,
   `<script type="module">${start}</script>`,
   `<link rel="modulepreload" href="/${js}" crossorigin integrity="${sri(js)}">`,
