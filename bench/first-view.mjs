@@ -11,8 +11,8 @@
 //            target/bench/unsplit-dist`, which scripts/bench runs), as /unsplit.html; left
 //            out when that directory is missing;
 //   - embed: a page that embeds the module with mount() (examples/pkg, scripts/build-embed);
-//   - embed_hints: the same page with the two preload hints docs/embedding.md gives
-//            (bench/pages/first-view/embed-hints.html);
+//   - embed_hints: embed.html with the two preload hints docs/embedding.md gives, put in
+//            by the server below (`EMBED_HINTS`);
 //   - plain: a hand-written page that fetches the two endpoints and paints the same badge
 //            and first page of rows (bench/pages/first-view/plain.html).
 // The status is the live badge (`[role=status] [data-import-status]`; the dataset's list of
@@ -49,6 +49,9 @@ const TARGETS = {
   plain: `/plain.html${QUERY}`,
 };
 const log = (...a) => console.error('[first-view]', ...a);
+/** docs/embedding.md's "Load it sooner", for the module as this bench serves it. */
+const EMBED_HINTS = ['./embed/prolific-dataset-monitor.js', './embed/dataset_monitor.js']
+  .map((href) => `<link rel="modulepreload" href="${href}">`).join('\n  ');
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
@@ -67,10 +70,14 @@ function files(top, prefix, into, dir = top) {
     const body = readFileSync(path);
     into.set(`${prefix}${relative(top, path)}`, {
       type: TYPES[extname(name)] ?? 'application/octet-stream',
-      brotli: zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }),
+      brotli: brotli(body),
     });
   }
   return into;
+}
+
+function brotli(body) {
+  return zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } });
 }
 
 function site() {
@@ -84,6 +91,10 @@ function site() {
   files(join(ROOT, 'dist'), '/', table);
   files(join(ROOT, 'examples/pkg'), '/embed/', table);
   files(join(ROOT, 'bench/pages/first-view'), '/', table);
+  const embed = readFileSync(join(ROOT, 'bench/pages/first-view/embed.html'), 'utf8');
+  const icon = '<link rel="icon" href="data:,">';
+  if (!embed.includes(icon)) throw new Error(`embed.html has no ${icon} to put the hints after`);
+  table.set('/embed-hints.html', { type: TYPES['.html'], brotli: brotli(embed.replace(icon, `${icon}\n  ${EMBED_HINTS}`)) });
   const [mockHost, mockPort] = MOCK.split(':');
   const server = http.createServer((request, response) => {
     const path = new URL(request.url, 'http://x').pathname;

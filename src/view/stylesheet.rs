@@ -7,6 +7,8 @@
 pub const STYLE: &str = {
     match core::str::from_utf8(&SHORT) {
         Ok(style) => style,
+        // Evaluated by the compiler, never in the browser: a stylesheet that is not UTF-8
+        // fails the build here.
         Err(_) => panic!("src/style.css is not UTF-8"),
     }
 };
@@ -28,7 +30,8 @@ const SHORT: [u8; SHORT_LEN] = {
 /// end or beside `{`, `}` and `;`, where CSS never needs it; quoted strings are copied as
 /// they are. Returns the bytes in an array of `N` (at least `css.len()`) and how many of
 /// them are used. Whitespace elsewhere can matter (`.a .b` against `.a.b`, `calc(1px +
-/// 2px)`), so it stays, one space wide.
+/// 2px)`), so it stays, one space wide. The widget calls it only in constants, at compile
+/// time; an `N` shorter than `css` would panic (it never writes more bytes than it reads).
 pub const fn minify<const N: usize>(css: &[u8]) -> ([u8; N], usize) {
     let mut out = [0u8; N];
     let mut len = 0;
