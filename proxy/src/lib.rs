@@ -29,6 +29,7 @@
 //! shared by both modes: gate (which requests are allowed) ─▶ routes (the two paths,
 //!                       from the dataset-wire crate), error (StartError: why startup failed),
 //!                       problem (Prolific-shaped local errors), site (static files),
+//!                       encoding (content codings of API answers),
 //!                       request_log (one line per request)
 //! ```
 //!
@@ -37,6 +38,7 @@
 
 pub mod cli;
 pub mod connections;
+pub mod encoding;
 pub mod error;
 pub(crate) mod gate;
 pub mod mock;

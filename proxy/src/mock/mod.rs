@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::cors::{Any, CorsLayer};
 
+use crate::encoding::{self, Coding, Encoded};
 use crate::gate::{self, Gate};
 use crate::problem::Problem;
 use crate::site::{self, Site};
@@ -100,7 +101,12 @@ async fn reset(State(state): State<Arc<MockState>>) -> StatusCode {
 
 async fn dispatch(state: Arc<MockState>, site: Option<Site>, request: Request) -> Response {
     match gate::check(&request) {
-        Gate::Api(route) => answer(&state, &route.path()).await,
+        Gate::Api(route) => {
+            let coding = Coding::preferred(request.headers());
+            let mut response = answer(&state, &route.path()).await;
+            encoding::negotiate(&mut response, coding);
+            response
+        }
         Gate::Static => site::serve_optional(site, request).await,
         Gate::Refuse(response) => response,
     }
@@ -132,7 +138,12 @@ async fn answer(state: &MockState, path: &str) -> Response {
         StepBody::Empty => (None, String::new()),
     };
     let mut response = match step.drop_after_bytes {
-        None => Body::from(text).into_response(),
+        None => {
+            let encoded = Encoded::new(text.into());
+            let mut response = Body::from(encoded.identity().clone()).into_response();
+            response.extensions_mut().insert(encoded);
+            response
+        }
         Some(keep) => {
             // Announce the whole body, send part of it, then fail the stream: hyper
             // closes the connection mid-body.

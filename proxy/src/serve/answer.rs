@@ -10,6 +10,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
+use crate::encoding::Encoded;
 use crate::problem::Problem;
 use crate::serve::token::Token;
 use crate::serve::upstream::UpstreamResponse;
@@ -34,8 +35,8 @@ pub struct Answer {
     pub retry_after: Option<HeaderValue>,
     /// For a 200 read with [`Answer::check`]'s `owner_field`: that field of the body.
     pub owner: Owner,
-    /// The body.
-    pub body: Bytes,
+    /// The body, with its compressed forms made once for every viewer it is shared with.
+    pub body: Encoded,
 }
 
 /// One top-level string field of a 200 answer's body that access is judged on: a
@@ -80,7 +81,11 @@ impl Answer {
         if !PASSED_STATUSES.contains(&status.as_u16()) {
             return Err(Rejected::Status(status.as_u16()));
         }
-        if token.is_in_json(&upstream.body) {
+        // The gzip form as sent is checked too: its header may carry text (a file name, a
+        // comment) that the decoded body does not.
+        if token.is_in_json(&upstream.body)
+            || upstream.gzip.as_ref().is_some_and(|gzip| token.is_in(gzip))
+        {
             return Err(Rejected::HoldsToken);
         }
         let content_type = content_type(&upstream.headers, &upstream.body);
@@ -103,7 +108,10 @@ impl Answer {
             content_type,
             retry_after,
             owner,
-            body: upstream.body,
+            body: match upstream.gzip {
+                Some(gzip) => Encoded::with_gzip(upstream.body, gzip),
+                None => Encoded::new(upstream.body),
+            },
         })
     }
 
@@ -115,7 +123,7 @@ impl Answer {
             content_type: Some(HeaderValue::from_static("application/json")),
             retry_after: None,
             owner: Owner::NotRead,
-            body: NOT_FOUND_BODY.clone(),
+            body: Encoded::new(NOT_FOUND_BODY.clone()),
         }
     }
 
@@ -141,14 +149,17 @@ impl Answer {
     }
 
     /// The response to the browser: status, body, content type, `Retry-After`, and
-    /// `Cache-Control: no-store` (the widget must see each poll's answer fresh).
+    /// `Cache-Control: no-store` (the widget must see each poll's answer fresh). The body
+    /// is as it is; its [`Encoded`] forms ride along in the response's extensions for
+    /// [`crate::encoding::negotiate`] to pick from.
     pub fn response(self, head_only: bool) -> Response {
-        let body = if head_only {
-            Body::empty()
+        let mut response = if head_only {
+            Response::new(Body::empty())
         } else {
-            Body::from(self.body)
+            let mut response = Response::new(Body::from(self.body.identity().clone()));
+            response.extensions_mut().insert(self.body);
+            response
         };
-        let mut response = Response::new(body);
         *response.status_mut() = self.status;
         let headers = response.headers_mut();
         if let Some(content_type) = self.content_type {
@@ -303,6 +314,7 @@ mod tests {
             status: StatusCode::from_u16(status).expect("status"),
             headers,
             body: Bytes::from(body.to_owned()),
+            gzip: None,
         }
     }
 

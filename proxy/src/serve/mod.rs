@@ -34,6 +34,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use crate::encoding::{self, Coding};
 use crate::gate::{self, Gate};
 use crate::problem::Problem;
 use crate::routes::ApiRoute;
@@ -151,6 +152,7 @@ pub fn app(config: &ServeConfig, shared: &Shared) -> Result<Router, StartError> 
                 let origin = cors
                     .then(|| request.headers().get(header::ORIGIN).cloned())
                     .flatten();
+                let coding = Coding::preferred(request.headers());
                 let (mut response, kind) = proxy.handle(request).await;
                 if cors {
                     cors::expose(
@@ -169,10 +171,14 @@ pub fn app(config: &ServeConfig, shared: &Shared) -> Result<Router, StartError> 
                         metrics.request(Route::Static, response.status().as_u16());
                     }
                     Kind::Api(route) => {
+                        encoding::negotiate(&mut response, coding);
                         answer::harden(response.headers_mut());
                         metrics.request(route, response.status().as_u16());
                     }
                     Kind::Refused(reason) => {
+                        // A refusal given as the proxy's 404 must match a missing
+                        // dataset's answer byte for byte, codings included.
+                        encoding::negotiate(&mut response, coding);
                         answer::harden(response.headers_mut());
                         metrics.refused(reason);
                         metrics.request(Route::Other, response.status().as_u16());
@@ -251,8 +257,9 @@ impl Proxy {
     }
 
     /// Forwards one allowed request, judged by the access rules on the answers it reads.
-    /// Only our `Authorization`, `Accept` and `User-Agent` go up; only status, body, a
-    /// JSON or plain-text `Content-Type` and a checked `Retry-After` come back.
+    /// Only our `Authorization`, `Accept`, `Accept-Encoding: gzip` and `User-Agent` go up;
+    /// only status, body (in the coding the client accepts), a JSON or plain-text
+    /// `Content-Type` and a checked `Retry-After` come back.
     async fn forward(self: &Arc<Self>, route: &ApiRoute, head_only: bool) -> (Response, Kind) {
         let kind = Kind::Api(Route::from(route));
         let access = &self.shared.access;
@@ -442,6 +449,13 @@ fn upstream_failure(upstream: &Upstream, error: UpstreamError) -> Problem {
             Problem::new(
                 StatusCode::BAD_GATEWAY,
                 "The proxy could not reach Prolific.",
+            )
+        }
+        UpstreamError::Undecodable(why) => {
+            tracing::warn!(%why, "upstream body could not be decoded");
+            Problem::new(
+                StatusCode::BAD_GATEWAY,
+                "Prolific's answer could not be decoded.",
             )
         }
         UpstreamError::TooLarge => {

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
+
+use crate::encoding::{self, GunzipError};
 use axum::http::uri::{Authority, Scheme};
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, Uri, header};
 use http_body_util::{BodyExt, Empty, LengthLimitError, Limited};
@@ -64,8 +66,11 @@ pub struct UpstreamResponse {
     pub status: StatusCode,
     /// The upstream's headers (the caller picks what to pass on).
     pub headers: HeaderMap,
-    /// The whole body, at most `max_response_bytes` long.
+    /// The whole body, decoded, at most `max_response_bytes` long.
     pub body: Bytes,
+    /// The body as the upstream sent it, when it sent it gzip-compressed: passed on as it
+    /// came to clients that accept gzip.
+    pub gzip: Option<Bytes>,
 }
 
 /// Why a call gave no usable answer. No variant can hold the token: it is only ever in
@@ -76,8 +81,11 @@ pub enum UpstreamError {
     Timeout,
     /// Connecting, sending or reading failed; the error chain as text.
     Unreachable(String),
-    /// The body is (or announced itself as) larger than the cap.
+    /// The body is (or announced itself as) larger than the cap, as sent or decompressed.
     TooLarge,
+    /// The body is in a content coding that was not asked for, or is not valid in the one
+    /// it names.
+    Undecodable(String),
 }
 
 impl Upstream {
@@ -165,6 +173,9 @@ impl Upstream {
         let headers = request.headers_mut();
         headers.insert(header::AUTHORIZATION, self.authorization.clone());
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+        // gzip only: the one coding that is decoded here (to check the answer) and can be
+        // passed on as it came.
+        headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip"));
         headers.insert(header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
         Ok(request)
     }
@@ -194,11 +205,47 @@ impl Upstream {
                 }
             })?
             .to_bytes();
+        let (body, gzip) = self.decode(&parts.headers, body)?;
         Ok(UpstreamResponse {
             status: parts.status,
             headers: parts.headers,
             body,
+            gzip,
         })
+    }
+
+    /// The body decoded from its `Content-Encoding` (none, `identity` or `gzip`), with the
+    /// gzip form as sent; any other coding is refused.
+    fn decode(
+        &self,
+        headers: &HeaderMap,
+        body: Bytes,
+    ) -> Result<(Bytes, Option<Bytes>), UpstreamError> {
+        let mut codings = headers
+            .get_all(header::CONTENT_ENCODING)
+            .iter()
+            .flat_map(|value| value.to_str().unwrap_or("\u{fffd}").split(','))
+            .map(str::trim)
+            .filter(|coding| !coding.is_empty() && !coding.eq_ignore_ascii_case("identity"));
+        match (codings.next(), codings.next()) {
+            (None, _) => Ok((body, None)),
+            (Some(coding), None) if coding.eq_ignore_ascii_case("gzip") => {
+                if body.is_empty() {
+                    return Ok((body, None));
+                }
+                match encoding::gunzip(&body, self.max_response_bytes) {
+                    Ok(decoded) => Ok((decoded, Some(body))),
+                    Err(GunzipError::TooLarge) => Err(UpstreamError::TooLarge),
+                    Err(GunzipError::Invalid(why)) => Err(UpstreamError::Undecodable(format!(
+                        "invalid gzip body: {why}"
+                    ))),
+                }
+            }
+            _ => Err(UpstreamError::Undecodable(format!(
+                "a content coding that was not asked for: {:?}",
+                headers.get(header::CONTENT_ENCODING)
+            ))),
+        }
     }
 }
 

@@ -55,7 +55,7 @@ pub struct Seen {
 pub struct Canned {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: String,
+    pub body: axum::body::Bytes,
 }
 
 /// A local stand-in for api.prolific.com that records every request.
@@ -115,6 +115,11 @@ impl FakeUpstream {
     /// From now on, answers `path` (without the query) with this status, these headers
     /// and this body.
     pub fn set(&self, path: &str, status: u16, headers: &[(&str, &str)], body: &str) {
+        self.set_bytes(path, status, headers, body.as_bytes());
+    }
+
+    /// As [`FakeUpstream::set`], with a body of any bytes.
+    pub fn set_bytes(&self, path: &str, status: u16, headers: &[(&str, &str)], body: &[u8]) {
         self.canned.lock().expect("lock").insert(
             path.to_owned(),
             Canned {
@@ -123,7 +128,7 @@ impl FakeUpstream {
                     .iter()
                     .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
                     .collect(),
-                body: body.to_owned(),
+                body: axum::body::Bytes::copy_from_slice(body),
             },
         );
     }
@@ -304,6 +309,49 @@ impl RawResponse {
         serde_json::from_str::<serde_json::Value>(&self.body)
             .is_ok_and(|v| v["error"]["status"] == status && v["error"]["detail"].is_string())
     }
+}
+
+/// `GET target` with these extra header lines, the response read as bytes (status,
+/// headers, body exactly as sent: not chunked, not decoded).
+pub async fn get_bytes(
+    addr: SocketAddr,
+    target: &str,
+    headers: &[&str],
+) -> (u16, HeaderMap, axum::body::Bytes) {
+    let mut text = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for h in headers {
+        text.push_str(h);
+        text.push_str("\r\n");
+    }
+    text.push_str("\r\n");
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(text.as_bytes()).await.expect("write");
+    let mut bytes = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut bytes)).await;
+    let split = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete head");
+    let head = String::from_utf8_lossy(&bytes[..split]).into_owned();
+    let body = axum::body::Bytes::copy_from_slice(&bytes[split + 4..]);
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut map = HeaderMap::new();
+    for (name, value) in lines.filter_map(|l| l.split_once(':')) {
+        map.append(
+            axum::http::HeaderName::from_bytes(name.trim().as_bytes()).expect("name"),
+            axum::http::HeaderValue::from_str(value.trim()).expect("value"),
+        );
+    }
+    assert!(
+        map.get("transfer-encoding").is_none(),
+        "a body with a known length"
+    );
+    (status, map, body)
 }
 
 /// Sends raw bytes and reads the whole response (the request should ask to close).
