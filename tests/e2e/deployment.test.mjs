@@ -8,7 +8,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { brotliDecompressSync } from 'node:zlib';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ const PROLIFIC = `http://${HOST}:${PORTS.prolific}`;
 const DATASET = DEMO.V3_READY; // V3 READY in the demo scenarios
 const OTHER_DATASET = DEMO.REFERENCE_V3; // also in the demo, not allowed
 const API = datasetPath(DATASET);
-const USERS = { 'session-ada': 'ada@example.org', 'session-bob': 'bob@example.org' };
+const USERS = { 'session-ada': 'ada@example.org', 'session-bob': 'bob@example.org', 'session-cy': 'cy@example.org' };
 
 const children = [];
 const logs = { serve: '' };
@@ -59,9 +60,12 @@ async function waitFor(url) {
 function rawGet(port, path, { headers = {}, localAddress } = {}) {
   return new Promise((resolvePromise, reject) => {
     const request = http.get({ host: HOST, port, path, headers, localAddress }, (response) => {
-      let body = '';
-      response.on('data', (d) => { body += d; });
-      response.on('end', () => resolvePromise({ status: response.statusCode, headers: response.headers, body }));
+      const chunks = [];
+      response.on('data', (d) => chunks.push(d));
+      response.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        resolvePromise({ status: response.statusCode, headers: response.headers, body: bytes.toString(), bytes });
+      });
     });
     request.on('error', reject);
   });
@@ -175,6 +179,36 @@ describe('deployment recipe: Caddy + oauth2-proxy + dataset-proxy serve', () => 
     assert.match(logs.serve, /caller=bob@example\.org/);
     assert.doesNotMatch(logs.serve, /ceo@example\.org/);
     assert.doesNotMatch(logs.serve, /deployment-test-token/);
+  });
+
+  test('the build comes through Caddy precompressed, cached forever or revalidated', async () => {
+    const dist = join(ROOT, 'dist');
+    const wasm = readdirSync(dist).find((f) => f.endsWith('_bg.wasm'));
+    const get = (path, headers = {}) =>
+      rawGet(PORTS.site, path, { headers: { Cookie: '_oauth2_proxy=session-cy', ...headers } });
+
+    const page = await get('/', { 'Accept-Encoding': 'gzip, deflate, br' });
+    assert.equal(page.status, 200);
+    assert.equal(page.headers['content-encoding'], 'br');
+    assert.match(page.headers.vary ?? '', /accept-encoding/i);
+    assert.equal(page.headers['cache-control'], 'no-cache');
+    assert.deepEqual(page.bytes, readFileSync(join(dist, 'index.html.br')), 'the precompressed file, as built');
+    assert.deepEqual(brotliDecompressSync(page.bytes), readFileSync(join(dist, 'index.html')));
+    assert.ok(page.headers.etag, 'a validator');
+    const again = await get('/', { 'Accept-Encoding': 'gzip, deflate, br', 'If-None-Match': page.headers.etag });
+    assert.equal(again.status, 304);
+    assert.equal(again.bytes.length, 0);
+
+    const code = await get(`/${wasm}`, { 'Accept-Encoding': 'gzip' });
+    assert.equal(code.status, 200);
+    assert.equal(code.headers['content-encoding'], 'gzip');
+    assert.equal(code.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.deepEqual(code.bytes, readFileSync(join(dist, `${wasm}.gz`)));
+
+    const plain = await get(`/${wasm}`, { 'Accept-Encoding': 'identity' });
+    assert.equal(plain.headers['content-encoding'], undefined);
+    assert.deepEqual(plain.bytes, readFileSync(join(dist, wasm)));
+    assert.equal((await get('/.env')).status, 404);
   });
 
   test('the rate limit counts per signed-in user, not per front proxy', async () => {

@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DEMO, PORTS, ROOT, launchChromium, requireTool, startMock } from '../support/stack.mjs';
@@ -74,13 +75,23 @@ describe('the npm package', () => {
     assert.equal(manifest.dependencies, undefined);
     assert.deepEqual(manifest.exports['.'], { types: './prolific-dataset-monitor.d.ts', default: './prolific-dataset-monitor.js' });
     assert.ok(manifest.sideEffects.includes('./prolific-dataset-monitor.js'), 'the registration is a side effect');
+    // Each file a page loads comes with its brotli and gzip forms (scripts/precompress.mjs),
+    // for a server that sends them by Accept-Encoding.
     assert.deepEqual(readdirSync(installed).sort(), [
-      'README.md', 'dataset_monitor.js', 'dataset_monitor_bg.wasm', 'package.json',
-      'prolific-dataset-monitor.d.ts', 'prolific-dataset-monitor.js',
+      'README.md', 'dataset_monitor.js', 'dataset_monitor.js.br', 'dataset_monitor.js.gz',
+      'dataset_monitor_bg.wasm', 'dataset_monitor_bg.wasm.br', 'dataset_monitor_bg.wasm.gz', 'package.json',
+      'prolific-dataset-monitor.d.ts', 'prolific-dataset-monitor.js', 'prolific-dataset-monitor.js.br',
+      'prolific-dataset-monitor.js.gz',
     ]);
+    for (const file of ['dataset_monitor.js', 'dataset_monitor_bg.wasm', 'prolific-dataset-monitor.js']) {
+      const plain = readFileSync(join(installed, file));
+      assert.deepEqual(brotliDecompressSync(readFileSync(join(installed, `${file}.br`))), plain, `${file}.br`);
+      assert.deepEqual(gunzipSync(readFileSync(join(installed, `${file}.gz`))), plain, `${file}.gz`);
+    }
     const size = statSync(tarball).size;
     console.log(`${tarball}: ${size} bytes`);
-    assert.ok(size < 400_000, `the tarball is ${size} bytes`);
+    // About 0.3 MB of it is the wasm's two precompressed forms, which gzip cannot shrink.
+    assert.ok(size < 800_000, `the tarball is ${size} bytes`);
     // Cargo.toml and the changelog agree on the version.
     assert.match(readFileSync(join(ROOT, 'Cargo.toml'), 'utf8'), new RegExp(`\\nversion = "${VERSION}"`));
     assert.match(readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8'), new RegExp(`## \\[${VERSION.replaceAll('.', '\\.')}\\]`));
