@@ -8,8 +8,27 @@
 // It registers <prolific-dataset-monitor> (set globalThis.PROLIFIC_DATASET_MONITOR_TAG
 // before loading to use another name, or to false to register nothing) and exports
 // `mount(element, options)` and `define(tagName)`. The file shipped (scripts/build-embed)
-// begins with trap-notice.js: the notice shown if the wasm traps.
+// begins with trap-notice.js (the notice shown if the wasm traps) and early-data.js (the
+// first API requests, started before the wasm has loaded).
 import init, { mount as mountWidget } from './dataset_monitor.js';
+
+const tag = globalThis.PROLIFIC_DATASET_MONITOR_TAG ?? 'prolific-dataset-monitor';
+// The elements already in the page start their first API requests now, beside the wasm's
+// download (embed/early-data.js, shipped ahead of this file); each widget takes its own
+// when it mounts.
+if (tag && globalThis.__datasetMonitorFetchEarly) {
+  try {
+    for (const element of document.querySelectorAll(tag)) {
+      globalThis.__datasetMonitorFetchEarly(
+        element.getAttribute('proxy-url'),
+        element.getAttribute('dataset-id'),
+        element.getAttribute('import-id'),
+      );
+    }
+  } catch {
+    // A tag name querySelectorAll cannot read: the widgets fetch for themselves.
+  }
+}
 
 await init({ module_or_path: new URL('./dataset_monitor_bg.wasm', import.meta.url) });
 
@@ -119,5 +138,4 @@ export function define(tagName = 'prolific-dataset-monitor') {
   return true;
 }
 
-const tag = globalThis.PROLIFIC_DATASET_MONITOR_TAG ?? 'prolific-dataset-monitor';
 if (tag) define(tag);

@@ -110,12 +110,18 @@ const split = named('__wasm_split.js');
 // it. A failed fetch is reported by init(), not as an unhandled rejection.
 const fetchWasm = `window.${WASM_GLOBAL} = fetch("/${wasm}", { integrity: "${sri(wasm)}" });` +
   `${WASM_GLOBAL}.catch(() => {});`;
+// Before the wasm, the first API requests, from the URL's ids (embed/early-data.js): the
+// widget takes them for its first poll when its validated configuration asks for the same
+// URLs, so the data no longer waits for the code.
+const fetchData = (await terse(readFileSync(join(ROOT, 'embed/early-data.js'), 'utf8'))) +
+  ';{const q=new URLSearchParams(location.search);' +
+  '__datasetMonitorFetchEarly(q.get("proxy_url"),q.get("dataset_id"),q.get("import_id"))}';
 const start = `const bindings = await import("/${js}");` +
   `const wasm = await bindings.default({ module_or_path: window.${WASM_GLOBAL} });` +
   'window.wasmBindings = bindings;' +
   "dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));";
 const head = [
-  `<script>${fetchWasm}</script>`,
+  `<script>${fetchData}${fetchWasm}</script>`,
   `<script src="/${noticeName}" integrity="${sri(noticeName)}"></script>`,
   `<script type="module">${start}</script>`,
   `<link rel="modulepreload" href="/${js}" crossorigin integrity="${sri(js)}">`,

@@ -127,6 +127,15 @@ impl Encoded {
         encoded
     }
 
+    /// Whether the form in `coding` is made already (identity always is).
+    pub fn is_made(&self, coding: Coding) -> bool {
+        match coding {
+            Coding::Brotli => self.inner.brotli.get().is_some(),
+            Coding::Gzip => self.inner.gzip.get().is_some(),
+            Coding::Identity => true,
+        }
+    }
+
     /// The body as it is.
     pub fn identity(&self) -> &Bytes {
         &self.inner.identity
@@ -199,13 +208,25 @@ pub fn gunzip(body: &[u8], limit: usize) -> Result<Bytes, GunzipError> {
     Ok(Bytes::from(out))
 }
 
+/// Bodies at least this long are compressed off the async worker (`spawn_blocking`), so
+/// that one large answer does not hold up the other connections that worker serves.
+const BLOCKING_COMPRESSION_BYTES: usize = 64 * 1024;
+
 /// Sends an answer that carries its [`Encoded`] forms (an API answer with a body) in
 /// `coding`, with `Content-Encoding` and `Vary`; leaves any other response as it is.
-pub fn negotiate(response: &mut Response, coding: Coding) {
+pub async fn negotiate(response: &mut Response, coding: Coding) {
     let Some(encoded) = response.extensions_mut().remove::<Encoded>() else {
         return;
     };
-    let (body, coding) = encoded.get(coding);
+    let (body, coding) =
+        if encoded.identity().len() >= BLOCKING_COMPRESSION_BYTES && !encoded.is_made(coding) {
+            let fallback = (encoded.identity().clone(), Coding::Identity);
+            tokio::task::spawn_blocking(move || encoded.get(coding))
+                .await
+                .unwrap_or(fallback)
+        } else {
+            encoded.get(coding)
+        };
     *response.body_mut() = Body::from(body);
     response.headers_mut().remove(header::CONTENT_LENGTH);
     set_headers(response.headers_mut(), coding);

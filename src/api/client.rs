@@ -1,4 +1,5 @@
-//! The browser client: fetches both routes through the proxy with gloo-net.
+//! The browser client: fetches both routes through the proxy with gloo-net, or takes the
+//! page's early request for the same URL (`embed/early-data.js`) for the first poll.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -6,6 +7,7 @@ use std::rc::Rc;
 use gloo_net::http::Request;
 use gloo_timers::callback::Timeout;
 use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::AbortController;
 
 use super::{
@@ -98,7 +100,13 @@ impl ApiClient {
     /// so that the request code is in the bundle once, whatever the answer's type.
     async fn get_ok_body(&self, path: &str) -> Result<Vec<u8>, ClientError> {
         let url = format!("{}{path}", self.base);
-        let abort = AbortOnDrop::new();
+        let early = take_early(&url);
+        let abort = match &early {
+            Some(early) => AbortOnDrop {
+                controller: Some(early.controller.clone()),
+            },
+            None => AbortOnDrop::new(),
+        };
         let timed_out = Rc::new(Cell::new(false));
         let _deadline = abort.controller.as_ref().map(|controller| {
             let controller = controller.clone();
@@ -118,12 +126,31 @@ impl ApiClient {
             }
         };
 
-        let response = Request::get(&url)
-            .header("Accept", "application/json")
-            .abort_signal(abort.signal().as_ref())
-            .send()
-            .await
-            .map_err(network_error)?;
+        let response = match early {
+            // Handled from here on exactly as a request of this client's own.
+            Some(early) => wasm_bindgen_futures::JsFuture::from(early.response)
+                .await
+                .and_then(JsCast::dyn_into::<web_sys::Response>)
+                .map(gloo_net::http::Response::from)
+                .map_err(|error| {
+                    if timed_out.get() {
+                        ClientError::Timeout {
+                            after_ms: self.timeout_ms,
+                        }
+                    } else {
+                        ClientError::Network(error.dyn_ref::<js_sys::Error>().map_or_else(
+                            || "the request failed".to_owned(),
+                            |error| String::from(error.message()),
+                        ))
+                    }
+                })?,
+            None => Request::get(&url)
+                .header("Accept", "application/json")
+                .abort_signal(abort.signal().as_ref())
+                .send()
+                .await
+                .map_err(network_error)?,
+        };
         let status = response.status();
         let content_type = response.headers().get("content-type");
         let retry_after = response
@@ -164,6 +191,38 @@ fn warn_unreadable(what: &str, unreadable: &[crate::api::Unreadable]) {
             list.join(", ")
         );
     }
+}
+
+/// The name of the page's registry of early requests (`embed/early-data.js`).
+const EARLY_REGISTRY: &str = "__datasetMonitorEarly";
+
+/// A request the page started for `url` before the widget's code had loaded.
+struct Early {
+    /// Resolves to the `Response`.
+    response: js_sys::Promise,
+    /// Aborts it (the client's time limit, or the widget going away).
+    controller: AbortController,
+}
+
+/// Takes the page's early request for `url`, if there is one: once, so that only the
+/// first poll of that URL is answered by it. Anything unexpected in the registry is
+/// ignored (the client then fetches as usual).
+fn take_early(url: &str) -> Option<Early> {
+    let registry = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str(EARLY_REGISTRY))
+        .ok()?
+        .dyn_into::<js_sys::Map>()
+        .ok()?;
+    let key = JsValue::from_str(url);
+    let entry = registry.get(&key);
+    if entry.is_undefined() {
+        return None;
+    }
+    registry.delete(&key);
+    let field = |name: &str| js_sys::Reflect::get(&entry, &JsValue::from_str(name)).ok();
+    Some(Early {
+        response: field("response")?.dyn_into().ok()?,
+        controller: field("controller")?.dyn_into().ok()?,
+    })
 }
 
 /// Aborts the fetch it guards when dropped (a no-op once the body has been read).

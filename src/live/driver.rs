@@ -228,12 +228,14 @@ impl Driver {
             let observation = match target {
                 Target::Dataset { keep_following } => self.poll_dataset(*keep_following).await,
                 Target::Import(import_id) => {
-                    // Until the dataset has loaded once, ask for it too: a failing
-                    // dataset must not keep the import from being followed.
+                    // Until the dataset has loaded once, ask for it too, at the same
+                    // time: a failing dataset must not keep the import from being
+                    // followed, nor a slow one the badge from being painted.
                     if self.live.dataset.with_untracked(|s| s.last_good.is_none()) {
-                        self.poll_dataset(false).await;
+                        self.poll_import_and_dataset(import_id).await
+                    } else {
+                        self.poll_import(import_id).await
                     }
-                    self.poll_import(import_id).await
                 }
             };
             match self.decide(&mut history, &observation) {
@@ -248,7 +250,46 @@ impl Driver {
     }
 
     async fn poll_dataset(&mut self, keep_following: bool) -> Observation {
-        match self.config.client.dataset(&self.config.dataset_id).await {
+        let result = self.config.client.dataset(&self.config.dataset_id).await;
+        self.take_dataset(result, keep_following)
+    }
+
+    async fn poll_import(&mut self, import_id: &ImportId) -> Observation {
+        let result = self
+            .config
+            .client
+            .import_job(&self.config.dataset_id, import_id)
+            .await;
+        self.take_import(import_id, result)
+    }
+
+    /// The import and the dataset at once (the import's request leaves first), each
+    /// shown as soon as it arrives; the import's answer decides what comes next.
+    async fn poll_import_and_dataset(&mut self, import_id: &ImportId) -> Observation {
+        let (client, dataset_id) = (self.config.client.clone(), self.config.dataset_id.clone());
+        let import = Box::pin(async { client.import_job(&dataset_id, import_id).await });
+        let dataset = Box::pin(async { client.dataset(&dataset_id).await });
+        match select(import, dataset).await {
+            Either::Left((job, dataset)) => {
+                let observation = self.take_import(import_id, job);
+                let dataset = dataset.await;
+                self.take_dataset(dataset, false);
+                observation
+            }
+            Either::Right((dataset, job)) => {
+                self.take_dataset(dataset, false);
+                let job = job.await;
+                self.take_import(import_id, job)
+            }
+        }
+    }
+
+    fn take_dataset(
+        &mut self,
+        result: Result<Dataset, ClientError>,
+        keep_following: bool,
+    ) -> Observation {
+        match result {
             Ok(dataset) => {
                 let activity = if keep_following {
                     Activity::of_dataset(&dataset)
@@ -271,12 +312,11 @@ impl Driver {
         }
     }
 
-    async fn poll_import(&mut self, import_id: &ImportId) -> Observation {
-        let result = self
-            .config
-            .client
-            .import_job(&self.config.dataset_id, import_id)
-            .await;
+    fn take_import(
+        &mut self,
+        import_id: &ImportId,
+        result: Result<ImportJob, ClientError>,
+    ) -> Observation {
         match result {
             Ok(job) => {
                 self.report(import_id.as_str(), &job.status, true);

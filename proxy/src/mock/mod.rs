@@ -30,6 +30,8 @@ pub struct MockState {
     /// What `GET /_mock/scenarios` answers (a JSON list).
     catalogue: serde_json::Value,
     progress: Mutex<Progress>,
+    /// Each step's body as sent, by scenario path and step.
+    bodies: Mutex<HashMap<(String, usize), Encoded>>,
 }
 
 #[derive(Debug, Default)]
@@ -47,6 +49,7 @@ impl MockState {
             scenarios,
             catalogue: serde_json::Value::Array(Vec::new()),
             progress: Mutex::default(),
+            bodies: Mutex::default(),
         }
     }
 
@@ -54,6 +57,16 @@ impl MockState {
     pub fn with_catalogue(mut self, catalogue: serde_json::Value) -> Self {
         self.catalogue = catalogue;
         self
+    }
+
+    /// The body of step `index` of the scenario at `path`, with its compressed forms made
+    /// once for every request that gets that step.
+    fn encoded(&self, path: &str, index: usize, text: String) -> Encoded {
+        let mut bodies = self.bodies.lock().unwrap_or_else(PoisonError::into_inner);
+        bodies
+            .entry((path.to_owned(), index))
+            .or_insert_with(|| Encoded::new(text.into()))
+            .clone()
     }
 
     fn progress(&self) -> std::sync::MutexGuard<'_, Progress> {
@@ -104,7 +117,7 @@ async fn dispatch(state: Arc<MockState>, site: Option<Site>, request: Request) -
         Gate::Api(route) => {
             let coding = Coding::preferred(request.headers());
             let mut response = answer(&state, &route.path()).await;
-            encoding::negotiate(&mut response, coding);
+            encoding::negotiate(&mut response, coding).await;
             response
         }
         Gate::Static => site::serve_optional(site, request).await,
@@ -114,7 +127,7 @@ async fn dispatch(state: Arc<MockState>, site: Option<Site>, request: Request) -
 
 /// Serves the next step of the scenario at `path`, or a Prolific-style 404.
 async fn answer(state: &MockState, path: &str) -> Response {
-    let step = {
+    let (step, index) = {
         let mut progress = state.progress();
         *progress.counts.entry(path.to_owned()).or_default() += 1;
         let Some(scenario) = state.scenarios.get(path) else {
@@ -126,8 +139,9 @@ async fn answer(state: &MockState, path: &str) -> Response {
         };
         let cursor = progress.cursors.entry(path.to_owned()).or_default();
         let step = scenario.step(*cursor).clone();
+        let index = (*cursor).min(scenario.len().saturating_sub(1));
         *cursor = cursor.saturating_add(1);
-        step
+        (step, index)
     };
     if !step.delay.is_zero() {
         tokio::time::sleep(step.delay).await;
@@ -139,7 +153,7 @@ async fn answer(state: &MockState, path: &str) -> Response {
     };
     let mut response = match step.drop_after_bytes {
         None => {
-            let encoded = Encoded::new(text.into());
+            let encoded = state.encoded(path, index, text);
             let mut response = Body::from(encoded.identity().clone()).into_response();
             response.extensions_mut().insert(encoded);
             response

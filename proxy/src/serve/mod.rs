@@ -171,14 +171,14 @@ pub fn app(config: &ServeConfig, shared: &Shared) -> Result<Router, StartError> 
                         metrics.request(Route::Static, response.status().as_u16());
                     }
                     Kind::Api(route) => {
-                        encoding::negotiate(&mut response, coding);
+                        encoding::negotiate(&mut response, coding).await;
                         answer::harden(response.headers_mut());
                         metrics.request(route, response.status().as_u16());
                     }
                     Kind::Refused(reason) => {
                         // A refusal given as the proxy's 404 must match a missing
                         // dataset's answer byte for byte, codings included.
-                        encoding::negotiate(&mut response, coding);
+                        encoding::negotiate(&mut response, coding).await;
                         answer::harden(response.headers_mut());
                         metrics.refused(reason);
                         metrics.request(Route::Other, response.status().as_u16());
