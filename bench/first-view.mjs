@@ -31,6 +31,7 @@ import { extname, join, relative } from 'node:path';
 import zlib from 'node:zlib';
 
 import { DEMO, PORTS, ROOT, launchChromium, startMock } from '../tests/support/stack.mjs';
+import { MARKS, THROTTLE, throttle } from './marks.mjs';
 import { median } from './stats.mjs';
 
 const OUT = process.argv[2] ?? join(ROOT, 'target/bench/first-view.json');
@@ -38,7 +39,6 @@ const BIN = process.env.DATASET_PROXY_BIN ?? join(ROOT, 'target/server/dataset-p
 const RUNS = Number(process.env.BENCH_FIRST_VIEW_RUNS ?? 7);
 const MOCK = PORTS.benchFirstViewMock;
 const SITE = PORTS.benchFirstViewSite;
-const THROTTLE = { cpu: 4, latency_ms: 150, down_kbit_s: 1600, up_kbit_s: 750 };
 const QUERY = `?dataset_id=${DEMO.V4_MAIN}&import_id=${DEMO.REFERENCE_IMPORT}`;
 const UNSPLIT = join(ROOT, 'target/bench/unsplit-dist');
 const TARGETS = {
@@ -120,54 +120,10 @@ function site() {
   return new Promise((resolve) => server.listen(Number(port), host, () => resolve(server)));
 }
 
-// In the page before anything else: when each DOM hook first appears (in the document or
-// in any shadow root), the time of the second animation frame after it, and the bytes
-// received by then.
-const MARKS = () => {
-  const want = { status: '[role=status] [data-import-status]', table: '[data-error-table]' };
-  const marks = {};
-  window.__firstView = marks;
-  const roots = [document];
-  const bytes = () => {
-    const nav = performance.getEntriesByType('navigation')[0];
-    let sum = nav ? nav.transferSize : 0;
-    for (const r of performance.getEntriesByType('resource')) if (r.responseEnd > 0) sum += r.transferSize;
-    return sum;
-  };
-  const check = () => {
-    for (const [name, selector] of Object.entries(want)) {
-      if (name in marks || !roots.some((root) => root.querySelector(selector))) continue;
-      marks[name] = null;
-      requestAnimationFrame(() => requestAnimationFrame(() => {
-        marks[name] = performance.now();
-        marks[`${name}_bytes`] = bytes();
-      }));
-    }
-  };
-  const observe = (root) => new MutationObserver(check).observe(root, { subtree: true, childList: true, attributes: true });
-  const attach = Element.prototype.attachShadow;
-  Element.prototype.attachShadow = function attachShadow(init) {
-    const root = attach.call(this, init);
-    roots.push(root);
-    observe(root);
-    return root;
-  };
-  observe(document);
-};
-
 async function once(browser, target) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: THROTTLE.latency_ms,
-    downloadThroughput: (THROTTLE.down_kbit_s * 1000) / 8,
-    uploadThroughput: (THROTTLE.up_kbit_s * 1000) / 8,
-  });
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE.cpu });
+  await throttle(context, page, { cacheDisabled: true });
   await page.addInitScript(MARKS);
   await page.goto(`http://${SITE}${TARGETS[target]}`, { waitUntil: 'commit' });
   await page.waitForFunction(() => typeof window.__firstView?.status === 'number'

@@ -108,7 +108,12 @@ const split = named('__wasm_split.js');
 // the wasm twice (trunk-rs/trunk#229, leptos-rs/leptos#1450). A classic script runs as it
 // is parsed, before the trap notice's script has arrived; a module script would wait for
 // it. A failed fetch is reported by init(), not as an unhandled rejection.
-const fetchWasm = `window.${WASM_GLOBAL} = fetch("/${wasm}", { integrity: "${sri(wasm)}" });` +
+// No `integrity` on this fetch: with it the browser holds the whole body back until it is
+// checked, so the wasm cannot compile while it downloads, and under headless Chromium's
+// `--virtual-time-budget` (a common way to snapshot a page) 5 of 30 loads never mounted
+// the widget, against 0 of 60 without it (issue #33). The name carries the build's hash
+// and comes from this same-origin page, which a changed server could rewrite anyway.
+const fetchWasm = `window.${WASM_GLOBAL} = fetch("/${wasm}");` +
   `${WASM_GLOBAL}.catch(() => {});`;
 // Before the wasm, the first API requests, from the URL's ids (embed/early-data.js): the
 // widget takes them for its first poll when its validated configuration asks for the same

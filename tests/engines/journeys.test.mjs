@@ -172,6 +172,30 @@ describe(`the widget in ${label}`, () => {
     await assertHealthy();
   });
 
+  /** When each request of the page started and its response ended, by path. */
+  const timings = () => page.inPage(() => performance.getEntriesByType('resource')
+    .map((e) => ({ path: new URL(e.name).pathname, start: e.startTime, end: e.responseEnd })));
+
+  test('the first API requests leave before the wasm has arrived, and each is asked once', async () => {
+    await resetMock(DEMO);
+    const ref = IDS.REFERENCE_IMPORT;
+    await page.goto(demoUrl({ dataset_id: V4, import_id: ref, poll_interval: 600000 }));
+    await page.waitFor('[role=status] [data-import-status="partial"]');
+    await page.waitFor('[data-dataset-version="4"]');
+    const entries = await timings();
+    const wasm = entries.find((e) => e.path.endsWith('_bg.wasm'));
+    const job = entries.find((e) => e.path === importPath(V4, ref));
+    const dataset = entries.find((e) => e.path === datasetPath(V4));
+    assert.ok(wasm && job && dataset, `${label}: ${JSON.stringify(entries)}`);
+    assert.ok(job.start < wasm.end, `${label}: the import's request started at ${job.start} ms, the wasm ended at ${wasm.end} ms`);
+    assert.ok(dataset.start < wasm.end, `${label}: the dataset's request started at ${dataset.start} ms, the wasm ended at ${wasm.end} ms`);
+    // The widget took the page's early requests for its first poll: none was asked twice.
+    const counts = await mockCounts(DEMO);
+    assert.equal(counts[importPath(V4, ref)], 1, `${label}: ${JSON.stringify(counts)}`);
+    assert.equal(counts[datasetPath(V4)], 1, `${label}: ${JSON.stringify(counts)}`);
+    await assertHealthy();
+  });
+
   test('follows a V4 import through its lifecycle to partial, then stops polling', async () => {
     await resetMock(DEMO);
     await page.goto(demoUrl({ dataset_id: V4, import_id: LIFECYCLE, poll_interval: 500 }));
@@ -275,6 +299,13 @@ describe(`the widget in ${label}`, () => {
     await resetMock(EXAMPLES);
     await page.goto(`${EXAMPLES}/events.html`);
     await page.until('import-finished in the log', async () => /import-finished: .* processing → partial/.test(await page.text('#log')), 30000);
+    // The module started the element's first API requests before its wasm had arrived,
+    // and the widget took them: the lifecycle's nine steps, one request each.
+    const entries = await timings();
+    const wasm = entries.find((e) => e.path.endsWith('dataset_monitor_bg.wasm'));
+    const first = entries.find((e) => e.path === importPath(V4, LIFECYCLE));
+    assert.ok(wasm && first && first.start < wasm.end, `${label}: ${JSON.stringify([first, wasm])}`);
+    assert.equal((await mockCounts(EXAMPLES))[importPath(V4, LIFECYCLE)], 9, `${label}: events.html`);
     await page.goto(`${EXAMPLES}/mount.html`);
     await page.waitFor('#widget [data-dataset-version="4"]');
     assert.deepEqual(await moduleFetches(), ONCE_EACH, `${label}: mount.html`);

@@ -24,6 +24,8 @@ export const PORTS = {
   e2eResearcherEmbed: process.env.E2E_RESEARCHER_EMBED_ADDR ?? '127.0.0.1:18992',
   /** tests/e2e/upload: the demo, for opening the uploaded file beside the rejected records. */
   e2eUpload: process.env.E2E_UPLOAD_ADDR ?? '127.0.0.1:18943',
+  /** tests/e2e/served: the demo page's build as --static serves it, redeployed in place. */
+  e2eServed: process.env.E2E_SERVED_ADDR ?? '127.0.0.1:18947',
   /** tests/e2e/split: the split demo page, behind a mock. */
   e2eSplit: process.env.E2E_SPLIT_ADDR ?? '127.0.0.1:18946',
   /** tests/e2e/trap: the demo and the examples, each behind a mock. */
@@ -46,6 +48,8 @@ export const PORTS = {
   soakProxy: process.env.SOAK_PROXY_ADDR ?? '127.0.0.1:18952',
   /** bench/bench.mjs. */
   benchMock: process.env.BENCH_MOCK_ADDR ?? '127.0.0.1:18971',
+  /** bench/served.mjs: the built pages as dataset-proxy mock --static serves them. */
+  benchServed: process.env.BENCH_SERVED_ADDR ?? '127.0.0.1:18975',
   /** bench/upload.mjs. */
   benchUpload: process.env.BENCH_UPLOAD_ADDR ?? '127.0.0.1:18972',
   /** bench/first-view.mjs: the mock, and the brotli site in front of it. */
