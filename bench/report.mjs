@@ -1,6 +1,6 @@
 // Writes BENCHMARKS.md from the JSON results of bench/size.mjs, bench/bench.mjs,
-// bench/bytes.mjs, bench/proxy.mjs, bench/viewers.mjs, bench/connections.mjs, bench/upload.mjs and
-// bench/first-view.mjs, with
+// bench/bytes.mjs, bench/proxy.mjs, bench/viewers.mjs, bench/connections.mjs, bench/upload.mjs,
+// bench/first-view.mjs and bench/served.mjs, with
 // the machine, the versions and a verdict per goal.
 // Usage: node bench/report.mjs RESULTS_DIR OUT.md
 import { execFileSync } from 'node:child_process';
@@ -8,6 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { servedSection } from './served-report.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const [dir = join(ROOT, 'target/bench'), out = join(ROOT, 'BENCHMARKS.md')] = process.argv.slice(2);
@@ -41,6 +43,13 @@ try {
 let firstView = null;
 try {
   firstView = load('first-view.json');
+} catch {
+  // Reported as not measured.
+}
+// bench/served.mjs (issue #33): the pages as dataset-proxy --static sends them, cold and repeat.
+let served = null;
+try {
+  served = load('served.json');
 } catch {
   // Reported as not measured.
 }
@@ -485,6 +494,14 @@ if (firstView) {
     '', 'Reproduce: `scripts/bench` (section "First view"; `bench/first-view.mjs`).', '');
 } else {
   p('Not measured in this run (no `first-view.json`).', '');
+}
+
+// 11. Served as measured
+p('## 11. Served as measured: the real server, cold and on a repeat visit', '');
+if (served) {
+  servedSection(served, { goal, p });
+} else {
+  p('Not measured in this run (no `served.json`).', '');
 }
 
 p('## Goals at a glance', '', '| goal | figure | verdict |', '|---|---:|---|', ...goals, '');
