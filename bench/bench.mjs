@@ -4,7 +4,7 @@
 // Env: BENCH_MEMORY_CYCLES (default 1000), BENCH_MEMORY_WIDGETS (default 10).
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DEMO, MEMORY_FLAGS, PORTS, ROOT, importPath, launchChromium, mockCounts as countsOf, resetMock as resetAt, startMock } from '../tests/support/stack.mjs';
+import { DEMO, MEMORY_FLAGS, PORTS, ROOT, embedFiles, importPath, launchChromium, mockCounts as countsOf, resetMock as resetAt, startMock } from '../tests/support/stack.mjs';
 import { median, mulberry32 } from './stats.mjs';
 
 const OUT = process.argv[2] ?? join(ROOT, 'target/bench/browser.json');
@@ -259,11 +259,11 @@ const resetMock = () => resetAt(BASE);
 // Starts the widget (via mount()) or the naive poller on a fresh page.
 async function startPoller(browser, kind, dataset, importId) {
   const page = await openPage(browser, { netTrack: true });
-  await page.evaluate(async ({ kind, dataset, importId, poll }) => {
+  await page.evaluate(async ({ kind, dataset, importId, poll, glue }) => {
     window.__finished = null;
     if (kind === 'widget') {
-      const mod = await import('./embed/dataset_monitor.js');
-      await mod.default({ module_or_path: new URL('./embed/dataset_monitor_bg.wasm', location.href) });
+      const mod = await import(`./embed/${glue}`);
+      await mod.default();
       const el = document.createElement('div');
       document.body.append(el);
       el.addEventListener('import-finished', () => { window.__finished ??= performance.now(); });
@@ -273,7 +273,7 @@ async function startPoller(browser, kind, dataset, importId) {
       const plain = await import('./plain.js');
       window.__stop = plain.naivePoller(`/api/v1/data-collection/datasets/${dataset}/imports/${importId}`, poll);
     }
-  }, { kind, dataset, importId, poll: POLL_MS });
+  }, { kind, dataset, importId, poll: POLL_MS, glue: embedFiles(join(WWW, 'embed')).glue });
   return page;
 }
 
@@ -334,15 +334,15 @@ async function pollingBench(browser) {
 async function memoryBench(browser) {
   await resetMock();
   const page = await openPage(browser);
-  await page.evaluate(async ({ widgets, dataset, importId, poll }) => {
-    const mod = await import('./embed/dataset_monitor.js');
-    window.__wasm = await mod.default({ module_or_path: new URL('./embed/dataset_monitor_bg.wasm', location.href) });
+  await page.evaluate(async ({ widgets, dataset, importId, poll, glue }) => {
+    const mod = await import(`./embed/${glue}`);
+    window.__wasm = await mod.default();
     for (let k = 0; k < widgets; k++) {
       const el = document.createElement('div');
       document.body.append(el);
       mod.mount(el, { datasetId: dataset, importId, pollInterval: poll });
     }
-  }, { widgets: MEMORY_WIDGETS, dataset: ENDLESS_DATASET, importId: ENDLESS, poll: POLL_MS });
+  }, { widgets: MEMORY_WIDGETS, dataset: ENDLESS_DATASET, importId: ENDLESS, poll: POLL_MS, glue: embedFiles(join(WWW, 'embed')).glue });
   const path = importPath(ENDLESS_DATASET, ENDLESS);
   const cycles = async () => Math.floor(((await mockCounts())[path] ?? 0) / MEMORY_WIDGETS);
   const measure = async () => ({

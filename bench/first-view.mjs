@@ -50,7 +50,7 @@ const TARGETS = {
 };
 const log = (...a) => console.error('[first-view]', ...a);
 /** docs/embedding.md's "Load it sooner", for the module as this bench serves it. */
-const EMBED_HINTS = ['./embed/prolific-dataset-monitor.js', './embed/dataset_monitor.js']
+const EMBED_HINTS = ['./embed/prolific-dataset-monitor.js']
   .map((href) => `<link rel="modulepreload" href="${href}">`).join('\n  ');
 
 const TYPES = {

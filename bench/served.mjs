@@ -23,7 +23,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
 
-import { DEMO, PORTS, ROOT, importPath, launchChromium, resetMock, startMock } from '../tests/support/stack.mjs';
+import { DEMO, PORTS, ROOT, embedFiles, importPath, launchChromium, resetMock, startMock } from '../tests/support/stack.mjs';
 import { MARKS, THROTTLE, throttle } from './marks.mjs';
 import { median } from './stats.mjs';
 
@@ -92,7 +92,7 @@ function firstLoad() {
   const br = (file) => zlib.brotliCompressSync(readFileSync(file), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
   return {
     demo: Object.fromEntries(manifest.first_load.map((f) => [`/${f}`, br(join(ROOT, 'dist', f))])),
-    embed: Object.fromEntries(['prolific-dataset-monitor.js', 'dataset_monitor.js', 'dataset_monitor_bg.wasm']
+    embed: Object.fromEntries(Object.values(embedFiles(join(ROOT, 'examples/pkg')))
       .map((f) => [`/embed/${f}`, br(join(ROOT, 'examples/pkg', f))])),
   };
 }

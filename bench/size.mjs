@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { embedFiles } from '../tests/support/stack.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -63,7 +64,8 @@ export function demoBundle(dir) {
 
 /** The embeddable module built by scripts/build-embed into `dir`. */
 export function embedBundle(dir) {
-  return measure(dir, ['dataset_monitor_bg.wasm', 'dataset_monitor.js', 'prolific-dataset-monitor.js']);
+  const { entry, glue, wasm } = embedFiles(dir);
+  return measure(dir, [wasm, glue, entry]);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -10,7 +10,12 @@
 // `mount(element, options)` and `define(tagName)`. The file shipped (scripts/build-embed)
 // begins with trap-notice.js (the notice shown if the wasm traps) and early-data.js (the
 // first API requests, started before the wasm has loaded).
-import init, { mount as mountWidget } from './dataset_monitor.js';
+// The wasm's download starts first, then the glue's, at once (scripts/build-embed gives both
+// files hashed names, written into this file): neither waits for the other.
+const wasm = fetch(new URL('./dataset_monitor_bg.wasm', import.meta.url));
+// A failed fetch is reported by init(), not as an unhandled rejection.
+wasm.catch(() => {});
+const glue = import('./dataset_monitor.js');
 
 const tag = globalThis.PROLIFIC_DATASET_MONITOR_TAG ?? 'prolific-dataset-monitor';
 // The elements already in the page start their first API requests now, beside the wasm's
@@ -30,7 +35,8 @@ if (tag && globalThis.__datasetMonitorFetchEarly) {
   }
 }
 
-await init({ module_or_path: new URL('./dataset_monitor_bg.wasm', import.meta.url) });
+const { default: init, mount: mountWidget } = await glue;
+await init({ module_or_path: wasm });
 
 /** How long attributes must stay unchanged before a re-render. */
 const SETTLE_MS = 100;

@@ -6,11 +6,12 @@
 // so a release stays reproducible.
 //
 //   node scripts/precompress.mjs DIR
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.svg', '.ts', '.txt', '.md', '.map']);
+// What a page loads (not a package's README or types, which npm would then ship as well).
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.svg']);
 
 const dir = process.argv[2];
 if (!dir) {
@@ -26,6 +27,11 @@ function walk(path) {
     const file = join(path, name);
     if (statSync(file).isDirectory()) {
       walk(file);
+      continue;
+    }
+    // A form whose file is gone (an earlier build's) would be served for nothing.
+    if (/\.(br|gz)$/.test(name)) {
+      if (!existsSync(file.slice(0, -3))) rmSync(file);
       continue;
     }
     if (!COMPRESSIBLE.has(extname(name))) continue;

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO, MEMORY_FLAGS, PORTS, ROOT, importPath, launchChromium, mockCounts, startMock, waitForUrl } from '../tests/support/stack.mjs';
+import { DEMO, MEMORY_FLAGS, PORTS, ROOT, embedFiles, importPath, launchChromium, mockCounts, startMock, waitForUrl } from '../tests/support/stack.mjs';
 
 const POLLS = Number(process.env.SOAK_POLLS ?? 10000);
 const WIDGETS = Number(process.env.SOAK_WIDGETS ?? 20);
@@ -50,16 +50,16 @@ try {
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(`${BASE}/index.html`);
-  await page.evaluate(async ({ widgets, dataset, importId }) => {
-    const mod = await import('./pkg/dataset_monitor.js');
-    window.__wasm = await mod.default({ module_or_path: new URL('./pkg/dataset_monitor_bg.wasm', location.href) });
+  await page.evaluate(async ({ widgets, dataset, importId, glue }) => {
+    const mod = await import(`./pkg/${glue}`);
+    window.__wasm = await mod.default();
     window.__handles = [];
     for (let k = 0; k < widgets; k++) {
       const el = document.createElement('div');
       document.body.append(el);
       window.__handles.push(mod.mount(el, { datasetId: dataset, importId, pollInterval: 500 }));
     }
-  }, { widgets: WIDGETS, dataset: DATASET, importId: IMPORT });
+  }, { widgets: WIDGETS, dataset: DATASET, importId: IMPORT, glue: embedFiles(join(ROOT, 'examples/pkg')).glue });
 
   const measure = async () => {
     const page_ = await page.evaluate(() => {

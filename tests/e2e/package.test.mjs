@@ -77,13 +77,21 @@ describe('the npm package', () => {
     assert.ok(manifest.sideEffects.includes('./prolific-dataset-monitor.js'), 'the registration is a side effect');
     // Each file a page loads comes with its brotli and gzip forms (scripts/precompress.mjs),
     // for a server that sends them by Accept-Encoding.
-    assert.deepEqual(readdirSync(installed).sort(), [
-      'README.md', 'dataset_monitor.js', 'dataset_monitor.js.br', 'dataset_monitor.js.gz',
-      'dataset_monitor_bg.wasm', 'dataset_monitor_bg.wasm.br', 'dataset_monitor_bg.wasm.gz', 'package.json',
+    // The glue and the wasm are named after their content (one hash), behind the stable entry.
+    const listed = readdirSync(installed).sort();
+    const hash = listed.find((f) => /^dataset_monitor-[0-9a-f]{16}\.js$/.test(f))?.slice(16, 32);
+    assert.ok(hash, `a hashed glue: ${listed}`);
+    assert.deepEqual(listed, [
+      'README.md', `dataset_monitor-${hash}.js`, `dataset_monitor-${hash}.js.br`, `dataset_monitor-${hash}.js.gz`,
+      `dataset_monitor-${hash}_bg.wasm`, `dataset_monitor-${hash}_bg.wasm.br`, `dataset_monitor-${hash}_bg.wasm.gz`, 'package.json',
       'prolific-dataset-monitor.d.ts', 'prolific-dataset-monitor.js', 'prolific-dataset-monitor.js.br',
       'prolific-dataset-monitor.js.gz',
     ]);
-    for (const file of ['dataset_monitor.js', 'dataset_monitor_bg.wasm', 'prolific-dataset-monitor.js']) {
+    assert.equal(manifest.exports['./dataset_monitor_bg.wasm'], `./dataset_monitor-${hash}_bg.wasm`);
+    assert.ok(manifest.sideEffects.includes(`./dataset_monitor-${hash}.js`));
+    const entry = readFileSync(join(installed, 'prolific-dataset-monitor.js'), 'utf8');
+    assert.ok(entry.includes(`./dataset_monitor-${hash}.js`) && entry.includes(`./dataset_monitor-${hash}_bg.wasm`), 'the entry loads the hashed files');
+    for (const file of [`dataset_monitor-${hash}.js`, `dataset_monitor-${hash}_bg.wasm`, 'prolific-dataset-monitor.js']) {
       const plain = readFileSync(join(installed, file));
       assert.deepEqual(brotliDecompressSync(readFileSync(join(installed, `${file}.br`))), plain, `${file}.br`);
       assert.deepEqual(gunzipSync(readFileSync(join(installed, `${file}.gz`))), plain, `${file}.gz`);
@@ -204,7 +212,8 @@ describe('the installed package on a plain page', () => {
     assert.equal(await page.locator('#element').evaluate((e) => e.datasetId), V4);
     await page.evaluate(() => window.handle.unmount());
     assert.equal(await page.locator('#mounted').innerHTML(), '');
-    assert.deepEqual(wasm, [`/node_modules/${NAME}/dataset_monitor_bg.wasm application/wasm`]);
+    assert.equal(wasm.length, 1, `the wasm fetched once: ${wasm}`);
+    assert.match(wasm[0], new RegExp(`^/node_modules/${NAME}/dataset_monitor-[0-9a-f]{16}_bg\\.wasm application/wasm$`));
     assert.deepEqual(problems, []);
     await context.close();
   });

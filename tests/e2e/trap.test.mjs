@@ -101,7 +101,7 @@ describe('a wasm trap', () => {
     assert.equal(await page.locator('.pdm-panic').count(), 0);
     // The loader's glue module, imported again, is the same instance; init() returns its exports.
     await page.evaluate(async (size) => {
-      const { default: init } = await import('./pkg/dataset_monitor.js');
+      const { default: init } = await import((performance.getEntriesByType('resource').map((e) => e.name).find((n) => /dataset_monitor-[0-9a-f]{16}\.js$/.test(n))));
       const wasm = await init();
       Promise.resolve().then(() => wasm.__wbindgen_malloc(size, 1));
     }, TOO_MUCH);

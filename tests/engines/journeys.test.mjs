@@ -276,11 +276,12 @@ describe(`the widget in ${label}`, () => {
     assert.ok(bg < 0.2 && fg > 0.7, `${label}: background ${bg}, text ${fg}`);
   });
 
-  /** How many times each of the module's three files was fetched by this page. */
+  /** How many times each of the module's three files was fetched by this page (the glue and
+   * the wasm by their names without the build's hash). */
   const moduleFetches = () => page.js(() => {
     const counts = { 'prolific-dataset-monitor.js': 0, 'dataset_monitor.js': 0, 'dataset_monitor_bg.wasm': 0 };
     for (const entry of performance.getEntriesByType('resource')) {
-      const name = new URL(entry.name).pathname.split('/').pop();
+      const name = new URL(entry.name).pathname.split('/').pop().replace(/^dataset_monitor-[0-9a-f]{16}/, 'dataset_monitor');
       if (name in counts) counts[name] += 1;
     }
     return counts;
@@ -302,7 +303,7 @@ describe(`the widget in ${label}`, () => {
     // The module started the element's first API requests before its wasm had arrived,
     // and the widget took them: the lifecycle's nine steps, one request each.
     const entries = await timings();
-    const wasm = entries.find((e) => e.path.endsWith('dataset_monitor_bg.wasm'));
+    const wasm = entries.find((e) => /\/dataset_monitor-[0-9a-f]{16}_bg\.wasm$/.test(e.path));
     const first = entries.find((e) => e.path === importPath(V4, LIFECYCLE));
     assert.ok(wasm && first && first.start < wasm.end, `${label}: ${JSON.stringify([first, wasm])}`);
     assert.equal((await mockCounts(EXAMPLES))[importPath(V4, LIFECYCLE)], 9, `${label}: events.html`);
@@ -542,7 +543,7 @@ describe(`the widget in ${label}`, () => {
       await page.waitFor('#v3 >>> [data-dataset-version="3"]');
       await page.waitFor('#v4 >>> [data-dataset-version="4"]');
       await page.inPage(async (size) => {
-        const { default: init } = await import('./pkg/dataset_monitor.js');
+        const { default: init } = await import((performance.getEntriesByType('resource').map((e) => e.name).find((n) => /dataset_monitor-[0-9a-f]{16}\.js$/.test(n))));
         const wasm = await init();
         Promise.resolve().then(() => wasm.__wbindgen_malloc(size, 1));
       }, TOO_MUCH);

@@ -3,7 +3,7 @@
 // its environment variable), `dataset-proxy mock` start/reset/count, and how Debian's
 // Chromium is launched. Used by tests/e2e/ and tests/engines/, bench/*.mjs and scripts/soak.mjs.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,16 @@ export const DEMO = (() => {
 })();
 
 /** The two routes' paths (dataset_wire::dataset_path / import_path). */
+/** The embeddable module's files in `dir` (scripts/build-embed): the entry, and the glue and
+ * wasm named after their content. */
+export function embedFiles(dir) {
+  const names = readdirSync(dir);
+  const glue = names.find((f) => /^dataset_monitor-[0-9a-f]{16}\.js$/.test(f));
+  const wasm = names.find((f) => /^dataset_monitor-[0-9a-f]{16}_bg\.wasm$/.test(f));
+  if (!glue || !wasm) throw new Error(`no hashed glue and wasm in ${dir}: run scripts/build-embed`);
+  return { entry: 'prolific-dataset-monitor.js', glue, wasm };
+}
+
 export const API_PREFIX = '/api/v1/data-collection/datasets/';
 export const datasetPath = (dataset) => `${API_PREFIX}${dataset}`;
 export const importPath = (dataset, importId) => `${API_PREFIX}${dataset}/imports/${importId}`;
