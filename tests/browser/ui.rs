@@ -755,6 +755,8 @@ async fn every_browser_call_that_throws_leaves_the_widget_working() {
     ]);
     let m = mount(move || view! { <App config=config/> });
     until("the error table", || m.has("table[data-error-table]")).await;
+    // The dataset is asked for beside the import, and may answer after it.
+    until("the dataset header", || m.has(".pdm-copy")).await;
     // The copy button (clipboard) and both downloads (Blob, object URL) throw inside.
     m.one(".pdm-copy").unchecked_into::<HtmlElement>().click();
     m.button("Download filtered (CSV)").click();
