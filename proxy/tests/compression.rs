@@ -200,10 +200,24 @@ async fn serve_passes_prolifics_gzip_on_as_it_came() {
         &sent,
     );
     let addr = start_proxy(config(&upstream.url)).await;
-    let (status, headers, bytes) = get_bytes(addr, &path, &["Accept-Encoding: gzip"]).await;
-    assert_eq!(status, 200);
-    assert_eq!(header(&headers, "content-encoding"), Some("gzip"));
-    assert_eq!(&bytes[..], &sent[..], "Prolific's own gzip, byte for byte");
+    // Also to a browser that would prefer brotli: Prolific's gzip costs nothing to send.
+    for accept in [
+        "Accept-Encoding: gzip",
+        "Accept-Encoding: gzip, deflate, br, zstd",
+    ] {
+        let (status, headers, bytes) = get_bytes(addr, &path, &[accept]).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            header(&headers, "content-encoding"),
+            Some("gzip"),
+            "{accept}"
+        );
+        assert_eq!(
+            &bytes[..],
+            &sent[..],
+            "{accept}: Prolific's own gzip, byte for byte"
+        );
+    }
     let (_, headers, bytes) = get_bytes(addr, &path, &["Accept-Encoding: br"]).await;
     assert_eq!(header(&headers, "content-encoding"), Some("br"));
     assert_eq!(unbrotli(&bytes), body.as_bytes());

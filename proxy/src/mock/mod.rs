@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::cors::{Any, CorsLayer};
 
-use crate::encoding::{self, Coding, Encoded};
+use crate::encoding::{self, Accepted, Encoded};
 use crate::gate::{self, Gate};
 use crate::problem::Problem;
 use crate::site::{self, Site};
@@ -115,9 +115,9 @@ async fn reset(State(state): State<Arc<MockState>>) -> StatusCode {
 async fn dispatch(state: Arc<MockState>, site: Option<Site>, request: Request) -> Response {
     match gate::check(&request) {
         Gate::Api(route) => {
-            let coding = Coding::preferred(request.headers());
+            let accepted = Accepted::from_headers(request.headers());
             let mut response = answer(&state, &route.path()).await;
-            encoding::negotiate(&mut response, coding).await;
+            encoding::negotiate(&mut response, accepted).await;
             response
         }
         Gate::Static => site::serve_optional(site, request).await,

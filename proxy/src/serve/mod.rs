@@ -34,7 +34,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::encoding::{self, Coding};
+use crate::encoding::{self, Accepted};
 use crate::gate::{self, Gate};
 use crate::problem::Problem;
 use crate::routes::ApiRoute;
@@ -152,7 +152,7 @@ pub fn app(config: &ServeConfig, shared: &Shared) -> Result<Router, StartError> 
                 let origin = cors
                     .then(|| request.headers().get(header::ORIGIN).cloned())
                     .flatten();
-                let coding = Coding::preferred(request.headers());
+                let accepted = Accepted::from_headers(request.headers());
                 let (mut response, kind) = proxy.handle(request).await;
                 if cors {
                     cors::expose(
@@ -171,14 +171,14 @@ pub fn app(config: &ServeConfig, shared: &Shared) -> Result<Router, StartError> 
                         metrics.request(Route::Static, response.status().as_u16());
                     }
                     Kind::Api(route) => {
-                        encoding::negotiate(&mut response, coding).await;
+                        encoding::negotiate(&mut response, accepted).await;
                         answer::harden(response.headers_mut());
                         metrics.request(route, response.status().as_u16());
                     }
                     Kind::Refused(reason) => {
                         // A refusal given as the proxy's 404 must match a missing
                         // dataset's answer byte for byte, codings included.
-                        encoding::negotiate(&mut response, coding).await;
+                        encoding::negotiate(&mut response, accepted).await;
                         answer::harden(response.headers_mut());
                         metrics.refused(reason);
                         metrics.request(Route::Other, response.status().as_u16());
