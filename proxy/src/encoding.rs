@@ -46,12 +46,6 @@ impl Coding {
             Coding::Identity => None,
         }
     }
-
-    /// The coding a request's `Accept-Encoding` prefers among those the proxy sends
-    /// ([`Accepted::preferred`]).
-    pub fn preferred(headers: &HeaderMap) -> Coding {
-        Accepted::from_headers(headers).preferred()
-    }
 }
 
 /// What a request's `Accept-Encoding` takes of the codings the proxy sends: each one's `q`.
@@ -301,7 +295,7 @@ mod tests {
                 HeaderValue::from_str(value).expect("a valid header"),
             );
         }
-        Coding::preferred(&headers)
+        Accepted::from_headers(&headers).preferred()
     }
 
     #[test]

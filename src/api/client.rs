@@ -116,15 +116,17 @@ impl ApiClient {
                 controller.abort();
             })
         });
-        let network_error = |e: gloo_net::Error| {
+        // A transport failure: the time limit's, when it aborted the request.
+        let failure = |why: String| {
             if timed_out.get() {
                 ClientError::Timeout {
                     after_ms: self.timeout_ms,
                 }
             } else {
-                ClientError::Network(describe(&e))
+                ClientError::Network(why)
             }
         };
+        let network_error = |e: gloo_net::Error| failure(describe(&e));
 
         let response = match early {
             // Handled from here on exactly as a request of this client's own.
@@ -132,18 +134,7 @@ impl ApiClient {
                 .await
                 .and_then(JsCast::dyn_into::<web_sys::Response>)
                 .map(gloo_net::http::Response::from)
-                .map_err(|error| {
-                    if timed_out.get() {
-                        ClientError::Timeout {
-                            after_ms: self.timeout_ms,
-                        }
-                    } else {
-                        ClientError::Network(error.dyn_ref::<js_sys::Error>().map_or_else(
-                            || "the request failed".to_owned(),
-                            |error| String::from(error.message()),
-                        ))
-                    }
-                })?,
+                .map_err(|error| failure(describe_js(&error)))?,
             None => Request::get(&url)
                 .header("Accept", "application/json")
                 .abort_signal(abort.signal().as_ref())
@@ -248,6 +239,15 @@ impl Drop for AbortOnDrop {
             controller.abort();
         }
     }
+}
+
+/// A short description of a rejected promise's reason (an early request's), without the JS
+/// stack, as [`describe`] gives one of gloo's.
+fn describe_js(reason: &JsValue) -> String {
+    reason.dyn_ref::<js_sys::Error>().map_or_else(
+        || "the request failed".to_owned(),
+        |error| String::from(error.message()),
+    )
 }
 
 /// A short description of a transport failure, without the JS stack.
