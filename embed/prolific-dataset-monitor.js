@@ -10,15 +10,8 @@
 // `mount(element, options)` and `define(tagName)`. The file shipped (scripts/build-embed)
 // begins with trap-notice.js (the notice shown if the wasm traps) and early-data.js (the
 // first API requests, started before the wasm has loaded).
-// The wasm's download starts first, then the glue's, at once (scripts/build-embed gives both
-// files hashed names, written into this file): neither waits for the other.
-const wasm = fetch(new URL('./dataset_monitor_bg.wasm', import.meta.url));
-// A failed fetch is reported by init(), not as an unhandled rejection.
-wasm.catch(() => {});
-const glue = import('./dataset_monitor.js');
-
 const tag = globalThis.PROLIFIC_DATASET_MONITOR_TAG ?? 'prolific-dataset-monitor';
-// The elements already in the page start their first API requests now, beside the wasm's
+// The elements already in the page start their first API requests now, ahead of the wasm's
 // download (embed/early-data.js, shipped ahead of this file); each widget takes its own
 // when it mounts.
 if (tag && globalThis.__datasetMonitorFetchEarly) {
@@ -34,6 +27,13 @@ if (tag && globalThis.__datasetMonitorFetchEarly) {
     // A tag name querySelectorAll cannot read: the widgets fetch for themselves.
   }
 }
+
+// Then the wasm's download, and the glue's, at once (scripts/build-embed gives both files
+// hashed names, written into this file): neither waits for the other.
+const wasm = fetch(new URL('./dataset_monitor_bg.wasm', import.meta.url));
+// A failed fetch is reported by init(), not as an unhandled rejection.
+wasm.catch(() => {});
+const glue = import('./dataset_monitor.js');
 
 const { default: init, mount: mountWidget } = await glue;
 await init({ module_or_path: wasm });
