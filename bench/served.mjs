@@ -92,7 +92,7 @@ function firstLoad() {
   const br = (file) => zlib.brotliCompressSync(readFileSync(file), { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
   return {
     demo: Object.fromEntries(manifest.first_load.map((f) => [`/${f}`, br(join(ROOT, 'dist', f))])),
-    embed: Object.fromEntries(Object.values(embedFiles(join(ROOT, 'examples/pkg')))
+    embed: Object.fromEntries(embedFiles(join(ROOT, 'examples/pkg')).firstLoad
       .map((f) => [`/embed/${f}`, br(join(ROOT, 'examples/pkg', f))])),
   };
 }

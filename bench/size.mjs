@@ -62,10 +62,16 @@ export function demoBundle(dir) {
   return { ...firstLoad, split: true, perFile, chunks };
 }
 
-/** The embeddable module built by scripts/build-embed into `dir`. */
+/** The embeddable module built by scripts/build-embed into `dir`: raw, gzip and brotli are
+ * its first load's (the entry, the glue, the chunk loader when split, and the main wasm);
+ * `chunks` measures each chunk of a split build, keyed by its name without the build's hash. */
 export function embedBundle(dir) {
-  const { entry, glue, wasm } = embedFiles(dir);
-  return measure(dir, [wasm, glue, entry]);
+  const { firstLoad, chunks } = embedFiles(dir);
+  return {
+    ...measure(dir, firstLoad),
+    split: Object.keys(chunks).length > 0,
+    chunks: Object.fromEntries(Object.entries(chunks).map(([name, file]) => [name, measure(dir, [file])])),
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

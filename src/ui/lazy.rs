@@ -31,10 +31,15 @@ pub fn import_details(job: ImportJob, dataset_id: String) -> impl IntoView + use
 }
 
 /// The front door: the page opened with no `dataset_id`.
+///
+/// Not a split point in the embeddable module (`embed`), which never shows it: a split
+/// point's entry is an export of the wasm, and a cdylib keeps its exports, so the front
+/// door would stay in the module's main wasm, unused (about 8 KB brotli). A plain call
+/// from the standalone page's code, which the module does not export, is dropped whole.
 pub fn front_door(proxy_url: String) -> impl IntoView + use<> {
-    #[cfg(feature = "split")]
+    #[cfg(all(feature = "split", not(feature = "embed")))]
     return on_arrival("the page", chunks::front_door(proxy_url));
-    #[cfg(not(feature = "split"))]
+    #[cfg(not(all(feature = "split", not(feature = "embed"))))]
     return view! { <FrontDoor proxy_url=proxy_url/> };
 }
 
@@ -105,7 +110,9 @@ mod chunks {
     use leptos::prelude::*;
     use leptos::wasm_split::{SplitLoaderError, wasm_split};
 
-    use super::{FrontDoor, ImportDetails, NotifyToggle};
+    #[cfg(not(feature = "embed"))]
+    use super::FrontDoor;
+    use super::{ImportDetails, NotifyToggle};
     use crate::api::ImportJob;
     use crate::live::driver::Live;
 
@@ -130,7 +137,8 @@ mod chunks {
         Ok(view! { <ImportDetails job=job dataset_id=dataset_id/> }.into_any())
     }
 
-    /// The front door (`FrontDoor`), in chunk `split_front_door`.
+    /// The front door (`FrontDoor`), in chunk `split_front_door` (the standalone page's).
+    #[cfg(not(feature = "embed"))]
     #[wasm_split(front_door, wasm_split_path = ::leptos::wasm_split, fallible)]
     pub fn front_door(proxy_url: String) -> Result<AnyView, ChunkError> {
         Ok(view! { <FrontDoor proxy_url=proxy_url/> }.into_any())

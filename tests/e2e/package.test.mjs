@@ -77,21 +77,33 @@ describe('the npm package', () => {
     assert.ok(manifest.sideEffects.includes('./prolific-dataset-monitor.js'), 'the registration is a side effect');
     // Each file a page loads comes with its brotli and gzip forms (scripts/precompress.mjs),
     // for a server that sends them by Accept-Encoding.
-    // The glue and the wasm are named after their content (one hash), behind the stable entry.
+    // The glue, the wasm and (split, on the nightly) the chunk loader and each chunk are named
+    // after their content (one hash), behind the stable entry.
     const listed = readdirSync(installed).sort();
     const hash = listed.find((f) => /^dataset_monitor-[0-9a-f]{16}\.js$/.test(f))?.slice(16, 32);
     assert.ok(hash, `a hashed glue: ${listed}`);
+    const chunks = listed.filter((f) => new RegExp(`^dataset_monitor-${hash}-(split_\\w+|chunk_\\d+)\\.wasm$`).test(f));
+    // Split unless built as scripts/build-embed builds it whole (env.sh's WIDGET_TOOLCHAIN, SPLIT).
+    const split = process.env.WIDGET_TOOLCHAIN !== 'stable' && process.env.SPLIT !== '0';
+    assert.equal(chunks.length > 0, split, `chunks: ${chunks}`);
+    const runtime = [
+      `dataset_monitor-${hash}.js`, `dataset_monitor-${hash}_bg.wasm`,
+      ...(split ? [`dataset_monitor-${hash}-split.js`, ...chunks] : []), 'prolific-dataset-monitor.js',
+    ];
     assert.deepEqual(listed, [
-      'README.md', `dataset_monitor-${hash}.js`, `dataset_monitor-${hash}.js.br`, `dataset_monitor-${hash}.js.gz`,
-      `dataset_monitor-${hash}_bg.wasm`, `dataset_monitor-${hash}_bg.wasm.br`, `dataset_monitor-${hash}_bg.wasm.gz`, 'package.json',
-      'prolific-dataset-monitor.d.ts', 'prolific-dataset-monitor.js', 'prolific-dataset-monitor.js.br',
-      'prolific-dataset-monitor.js.gz',
-    ]);
+      'README.md', 'package.json', 'prolific-dataset-monitor.d.ts',
+      ...runtime.flatMap((f) => [f, `${f}.br`, `${f}.gz`]),
+    ].sort());
     assert.equal(manifest.exports['./dataset_monitor_bg.wasm'], `./dataset_monitor-${hash}_bg.wasm`);
     assert.ok(manifest.sideEffects.includes(`./dataset_monitor-${hash}.js`));
     const entry = readFileSync(join(installed, 'prolific-dataset-monitor.js'), 'utf8');
     assert.ok(entry.includes(`./dataset_monitor-${hash}.js`) && entry.includes(`./dataset_monitor-${hash}_bg.wasm`), 'the entry loads the hashed files');
-    for (const file of [`dataset_monitor-${hash}.js`, `dataset_monitor-${hash}_bg.wasm`, 'prolific-dataset-monitor.js']) {
+    if (split) {
+      // The loader fetches each chunk relative to its own URL, wherever the package is served.
+      const loader = readFileSync(join(installed, `dataset_monitor-${hash}-split.js`), 'utf8');
+      for (const chunk of chunks) assert.ok(loader.includes(`"./${chunk}"`) || loader.includes(`'./${chunk}'`), `the loader names ./${chunk}`);
+    }
+    for (const file of runtime) {
       const plain = readFileSync(join(installed, file));
       assert.deepEqual(brotliDecompressSync(readFileSync(join(installed, `${file}.br`))), plain, `${file}.br`);
       assert.deepEqual(gunzipSync(readFileSync(join(installed, `${file}.gz`))), plain, `${file}.gz`);
@@ -212,8 +224,14 @@ describe('the installed package on a plain page', () => {
     assert.equal(await page.locator('#element').evaluate((e) => e.datasetId), V4);
     await page.evaluate(() => window.handle.unmount());
     assert.equal(await page.locator('#mounted').innerHTML(), '');
-    assert.equal(wasm.length, 1, `the wasm fetched once: ${wasm}`);
-    assert.match(wasm[0], new RegExp(`^/node_modules/${NAME}/dataset_monitor-[0-9a-f]{16}_bg\\.wasm application/wasm$`));
+    // The main wasm once; each chunk the page showed (an import's details), at most once.
+    const main = wasm.filter((w) => /_bg\.wasm /.test(w));
+    assert.equal(main.length, 1, `the wasm fetched once: ${wasm}`);
+    assert.match(main[0], new RegExp(`^/node_modules/${NAME}/dataset_monitor-[0-9a-f]{16}_bg\\.wasm application/wasm$`));
+    for (const chunk of wasm.filter((w) => !main.includes(w))) {
+      assert.match(chunk, new RegExp(`^/node_modules/${NAME}/dataset_monitor-[0-9a-f]{16}-(split_\\w+|chunk_\\d+)\\.wasm application/wasm$`));
+    }
+    assert.equal(new Set(wasm).size, wasm.length, `no chunk fetched twice: ${wasm}`);
     assert.deepEqual(problems, []);
     await context.close();
   });

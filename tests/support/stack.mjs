@@ -90,13 +90,22 @@ export const DEMO = (() => {
 
 /** The two routes' paths (dataset_wire::dataset_path / import_path). */
 /** The embeddable module's files in `dir` (scripts/build-embed): the entry, and the glue and
- * wasm named after their content. */
+ * main wasm named after their content; when the build is split, its chunk loader (`loader`)
+ * and `chunks`, keyed by their names without the build's hash (`split_import_details`,
+ * `chunk_4`). `firstLoad` lists what a page fetches before the widget can paint: the entry,
+ * the glue, the loader and the main wasm. */
 export function embedFiles(dir) {
   const names = readdirSync(dir);
   const glue = names.find((f) => /^dataset_monitor-[0-9a-f]{16}\.js$/.test(f));
   const wasm = names.find((f) => /^dataset_monitor-[0-9a-f]{16}_bg\.wasm$/.test(f));
   if (!glue || !wasm) throw new Error(`no hashed glue and wasm in ${dir}: run scripts/build-embed`);
-  return { entry: 'prolific-dataset-monitor.js', glue, wasm };
+  const loader = names.find((f) => /^dataset_monitor-[0-9a-f]{16}-split\.js$/.test(f));
+  const chunks = Object.fromEntries(names
+    .map((f) => f.match(/^dataset_monitor-[0-9a-f]{16}-((?:split_\w+|chunk_\d+))\.wasm$/))
+    .filter(Boolean)
+    .map((m) => [m[1], m[0]]));
+  const entry = 'prolific-dataset-monitor.js';
+  return { entry, glue, wasm, loader, chunks, firstLoad: [entry, glue, ...(loader ? [loader] : []), wasm] };
 }
 
 export const API_PREFIX = '/api/v1/data-collection/datasets/';
