@@ -66,16 +66,19 @@ const named = (f) => {
   return `dataset_monitor-${hash}-${f}`;
 };
 
-/** `source` with each of `wanted` renamed where it is named as a relative literal
- * (`"./F"`, either quote after terser), exactly `times` times each (or at least once
- * when `times` is 0). */
+/** `source` with each of `wanted` renamed where it is loaded (`from "./F"`, `import("./F")`,
+ * `new URL("./F"`; either quote after terser), and only there: the glue's import object
+ * keeps the module name the wasm imports (`"./__wasm_split.js"`). Each must be loaded
+ * exactly `times` times (or at least once when `times` is 0). */
 function rename(source, file, wanted, times = 0) {
-  let result = source;
-  for (const f of wanted) {
-    const literal = new RegExp(`(["'\`])\\./${f.replaceAll('.', '\\.')}\\1`, 'g');
-    const found = result.match(literal)?.length ?? 0;
-    if (times ? found !== times : found === 0) fail(`${file} names ./${f} ${found} times, not ${times || 'at least once'}`);
-    result = result.replace(literal, (_, quote) => `${quote}./${named(f)}${quote}`);
+  const counts = new Map(wanted.map((f) => [f, 0]));
+  const result = source.replace(/(from\s*|import\(\s*|new URL\(\s*)(["'`])\.\/([\w.-]+)\2/g, (whole, how, quote, f) => {
+    if (!counts.has(f)) return whole;
+    counts.set(f, counts.get(f) + 1);
+    return `${how}${quote}./${named(f)}${quote}`;
+  });
+  for (const [f, found] of counts) {
+    if (times ? found !== times : found === 0) fail(`${file} loads ./${f} ${found} times, not ${times || 'at least once'}`);
   }
   return result;
 }
