@@ -20,13 +20,15 @@ export function servedSection(served, { goal, p }) {
     `${t.up_kbit_s} kbit/s up and ${t.latency_ms} ms round trip. **Cold**: a new browser context (empty cache). **Repeat**: the`,
     `same context ${t.repeat_after_ms / 1000} s later (the HTTP cache and the compiled-wasm cache apply). The demo import in two`,
     'states: its first state (a small answer) and finished (3,000 rejected records listed; 340 KB of JSON,',
-    `about 14 KB as sent). Medians of ${t.runs} rounds; the three pages come from the same server. Bytes: transfer sizes`,
+    `about 14 KB as sent). Medians of ${t.runs} rounds; the four pages come from the same server. Bytes: transfer sizes`,
     '(bodies as sent plus headers) of everything received before the status was painted.', '',
     '| state | page | cold: status | cold: table | cold: bytes | repeat: status | repeat: table | repeat: bytes | cold / plain | repeat / plain |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const names = { demo: '**the demo page**', embed: '**a page embedding the module**', plain: 'plain JavaScript' };
+  const names = { demo: '**the demo page**', embed: '**a page embedding the module** (`mount()`)', element: '**a page embedding the module** (its element)', plain: 'plain JavaScript' };
+  // Results from before the element's page have no row for it.
+  const pages = ['demo', 'embed', 'element'].filter((page) => page in s.first_state);
   for (const state of Object.keys(s)) {
-    for (const page of ['demo', 'embed', 'plain']) {
+    for (const page of [...pages, 'plain']) {
       const r = s[state][page];
       const ratio = (v) => (page === 'plain' ? '1.00×' : x(served.ratios[`${state}_${page}_${v}`]));
       const table = (v) => (r[v].table_ms === null || state === 'first_state' ? '–' : `${int(r[v].table_ms)} ms`);
@@ -44,7 +46,7 @@ export function servedSection(served, { goal, p }) {
   }
   p('');
   for (const state of Object.keys(s)) {
-    for (const page of ['demo', 'embed']) {
+    for (const page of pages) {
       const cold = served.ratios[`${state}_${page}_cold`];
       const repeat = served.ratios[`${state}_${page}_repeat`];
       const label = `Served: ${page}, ${state.replace('_', ' ')}`;

@@ -3,10 +3,11 @@
 // --static` (the same code as `serve --static`: precompressed files, cache headers, API
 // answers compressed), on the first-view benches' slow machine and network (bench/marks.mjs),
 // cold (a new browser context: empty cache) and on a repeat visit (the same context, a few
-// seconds later: the HTTP cache and the compiled-wasm cache apply). Three pages, each from
+// seconds later: the HTTP cache and the compiled-wasm cache apply). Four pages, each from
 // the same server: the demo page (dist/), a page embedding the npm package's module with
-// mount() (bench/pages/first-view/embed.html, the module under /embed/), and a hand-written
-// plain-JS page (plain.html). Two states of the demo import: its first state (a small
+// mount() (bench/pages/first-view/embed.html, the module under /embed/), one embedding it as
+// its custom element (element.html: the main use, whose first API requests the module starts
+// before its wasm), and a hand-written plain-JS page (plain.html). Two states of the demo import: its first state (a small
 // answer) and finished (3,000 rejected records listed, 340 KB of JSON).
 //
 // Reported, medians of BENCH_SERVED_RUNS rounds (5), per page, state and visit: the time
@@ -35,7 +36,9 @@ const SITE_DIR = join(ROOT, 'target/bench/served-site');
 /** Seconds between a cold visit and the repeat visit. */
 const REPEAT_AFTER_MS = 3000;
 const QUERY = `?dataset_id=${DEMO.V4_MAIN}&import_id=${DEMO.LIFECYCLE_IMPORT}`;
-const PAGES = { demo: `/${QUERY}`, embed: `/embed.html${QUERY}`, plain: `/plain.html${QUERY}` };
+const PAGES = { demo: `/${QUERY}`, embed: `/embed.html${QUERY}`, element: `/element.html${QUERY}`, plain: `/plain.html${QUERY}` };
+/** The pages that load the widget (each compared with the plain-JS page). */
+const WIDGET_PAGES = ['demo', 'embed', 'element'];
 /** The import's scenario: step 1 is its first state; the last (9th) repeats, finished. */
 const STATES = { first_state: 0, finished: 8 };
 const log = (...a) => console.error('[served]', ...a);
@@ -47,7 +50,7 @@ function layout() {
   cpSync(join(ROOT, 'dist'), SITE_DIR, { recursive: true });
   mkdirSync(join(SITE_DIR, 'embed'));
   cpSync(join(ROOT, 'examples/pkg'), join(SITE_DIR, 'embed'), { recursive: true });
-  for (const page of ['embed.html', 'plain.html']) cpSync(join(ROOT, 'bench/pages/first-view', page), join(SITE_DIR, page));
+  for (const page of ['embed.html', 'element.html', 'plain.html']) cpSync(join(ROOT, 'bench/pages/first-view', page), join(SITE_DIR, page));
   execFileSync(process.execPath, [join(ROOT, 'scripts/precompress.mjs'), SITE_DIR], { stdio: 'ignore' });
 }
 
@@ -134,7 +137,7 @@ for (const state of Object.keys(STATES)) {
 }
 const ratios = {};
 for (const state of Object.keys(STATES)) {
-  for (const pageName of ['demo', 'embed']) {
+  for (const pageName of WIDGET_PAGES) {
     for (const v of ['cold', 'repeat']) {
       ratios[`${state}_${pageName}_${v}`] = summary[state][pageName][v].status_ms / summary[state].plain[v].status_ms;
     }
