@@ -14,6 +14,9 @@
 // no file). Otherwise the stack must name the widget's wasm or its JS glue, as Chromium's
 // and Firefox's do. A bundler that renames both loses the notice, never the console's error.
 //
+// The same wrapper reads a widget's wasm that a server sends under another type than
+// application/wasm whole, where streaming would refuse it (see below).
+//
 // Loaded as a plain script by the demo page (index.html); scripts/build-embed puts it at the
 // head of the embeddable module's loader (prolific-dataset-monitor.js). Either way it runs
 // before the wasm starts.
@@ -37,10 +40,16 @@
   if (typeof streaming === 'function') {
     WebAssembly.instantiateStreaming = async function (source, imports) {
       const response = await source;
-      const result = await streaming.call(this, response, imports);
       // The file's own name, not its path: a page under /dataset-monitor/ is not the widget.
       const file = String(response && response.url).split(/[?#]/)[0].split('/').pop();
-      if (!OURS.test(file)) return result;
+      if (!OURS.test(file)) return streaming.call(this, response, imports);
+      // A server that sends the widget's wasm under another type than application/wasm:
+      // streaming refuses it, so read it whole instead. wasm-bindgen's glue does so for the
+      // main module; the split build's chunk loader (__wasm_split.js) does not.
+      const type = response instanceof Response ? response.headers.get('Content-Type') : null;
+      const result = type === null || !response.ok || /^application\/wasm\s*(;|$)/i.test(type)
+        ? await streaming.call(this, response, imports)
+        : await WebAssembly.instantiate(await response.arrayBuffer(), imports);
       const exports = {};
       for (const [name, value] of Object.entries(result.instance.exports)) {
         exports[name] = typeof value === 'function' ? guard(value) : value;

@@ -2,19 +2,24 @@
 // show are wasm chunks (src/ui/lazy.rs), fetched when needed. These tests open each of them,
 // check that a shared import's chunks are fetched beside its first API requests (so its
 // details come with its data, no later), that a chunk which cannot be fetched costs only its
-// part, and that the trap notice knows the chunks as the widget's.
+// part, and that the trap notice knows the chunks as the widget's. The embeddable module is
+// split the same way (issue #33, scripts/build-embed): the same checks on its custom element,
+// and its chunks still load from a server that sends wasm under another type.
 //
-// Run by scripts/test after `scripts/build-demo` (the nightly's split build):
+// Run by scripts/test after `scripts/build-demo` and `scripts/build-embed` (the nightly's
+// split builds):
 //   node --test tests/e2e/split.test.mjs
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO as IDS, PORTS, ROOT, launchChromium, resetMock, startMock } from '../support/stack.mjs';
+import { DEMO as IDS, PORTS, ROOT, embedFiles, launchChromium, resetMock, startMock } from '../support/stack.mjs';
 
 const PROXY = process.env.DATASET_PROXY_BIN ?? join(ROOT, 'target/debug/dataset-proxy');
 const DIST = process.env.SPLIT_DEMO_DIR ?? join(ROOT, 'dist');
 const DEMO = `http://${PORTS.e2eSplit}`;
+const EXAMPLES = `http://${PORTS.e2eSplitExamples}`;
+const MODULE = embedFiles(join(ROOT, 'examples/pkg'));
 const manifest = JSON.parse(readFileSync(join(DIST, 'split-manifest.json'), 'utf8'));
 // The pattern by which embed/trap-notice.js tells the widget's files from another module's.
 const OURS = new RegExp(readFileSync(join(ROOT, 'embed/trap-notice.js'), 'utf8').match(/const OURS = \/(.+)\/;/)[1]);
@@ -24,6 +29,7 @@ let browser;
 
 before(async () => {
   servers.push(await startMock(PROXY, PORTS.e2eSplit, ['--static', DIST]));
+  servers.push(await startMock(PROXY, PORTS.e2eSplitExamples, ['--static', join(ROOT, 'examples')]));
   browser = await launchChromium();
 });
 
@@ -36,8 +42,10 @@ const demoUrl = (params) => `${DEMO}/?${new URLSearchParams(params)}`;
 const file = (url) => new URL(url).pathname.split('/').pop();
 const isChunk = (name) => Object.values(manifest.chunks).includes(name);
 
-/** A page that records the files it fetched, console errors and uncaught exceptions. */
-async function openPage({ block } = {}) {
+/** A page that records the files it fetched, console errors and uncaught exceptions. Files
+ * whose names match `block` fail to load; `.wasm` files come as `wasmType` if given (a
+ * server that does not know the type). */
+async function openPage({ block, wasmType } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const fetched = [];
@@ -46,6 +54,12 @@ async function openPage({ block } = {}) {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   if (block) await page.route((url) => block.test(file(url.href)), (route) => route.abort());
+  if (wasmType) {
+    await page.route((url) => file(url.href).endsWith('.wasm'), async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-type': wasmType } });
+    });
+  }
   return { page, fetched, problems, close: () => context.close() };
 }
 
@@ -174,5 +188,54 @@ describe('the split demo page', () => {
     for (const f of [...manifest.first_load.filter((f) => f.endsWith('.wasm')), ...Object.values(manifest.chunks)]) {
       assert.match(f, OURS);
     }
+  });
+});
+
+describe('the split embeddable module', () => {
+  test('loads its first load, then the chunk of the details its elements show, once', async () => {
+    await resetMock(EXAMPLES);
+    const { page, fetched, problems, close } = await openPage();
+    await page.goto(`${EXAMPLES}/side-by-side.html`);
+    await page.locator('#v4 [role=status] [data-import-status="partial"]').waitFor({ timeout: 30000 });
+    await page.locator('#v4 table[data-error-table]').waitFor({ timeout: 20000 });
+    await page.locator('#v3 [data-dataset-version="3"]').waitFor();
+    for (const f of MODULE.firstLoad) assert.equal(fetched.filter((x) => x === f).length, 1, `${f} once: ${fetched}`);
+    assert.equal(fetched.filter((x) => x === MODULE.chunks.split_import_details).length, 1, `the details' chunk once: ${fetched}`);
+    // Neither element offers "Notify me", and the module has no front door.
+    assert.ok(!fetched.includes(MODULE.chunks.split_notify), `no notify chunk: ${fetched}`);
+    assert.ok(!Object.keys(MODULE.chunks).includes('split_front_door'), `no front door chunk: ${Object.keys(MODULE.chunks)}`);
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test('its chunks still load from a server that sends wasm as application/octet-stream', async () => {
+    await resetMock(EXAMPLES);
+    const { page, fetched, problems, close } = await openPage({ wasmType: 'application/octet-stream' });
+    await page.goto(`${EXAMPLES}/side-by-side.html`);
+    await page.locator('#v4 table[data-error-table]').waitFor({ timeout: 30000 });
+    assert.ok(fetched.includes(MODULE.chunks.split_import_details), `the details' chunk: ${fetched}`);
+    assert.equal(await page.locator('[data-chunk-failed]').count(), 0);
+    assert.equal(await page.locator('.pdm-panic').count(), 0);
+    assert.deepEqual(problems, []);
+    await close();
+  });
+
+  test("a chunk that cannot be fetched costs only its part of that element, with an alert", async () => {
+    await resetMock(EXAMPLES);
+    const { page, problems, close } = await openPage({ block: /split_import_details/ });
+    await page.goto(`${EXAMPLES}/side-by-side.html`);
+    const alert = page.locator('#v4 [data-chunk-failed][role=alert]');
+    await alert.waitFor({ timeout: 30000 });
+    assert.match(await alert.innerText(), /Could not load the import's details .*Reload the page/);
+    // The rest of the element goes on (its import followed to its end), and so does the other.
+    await page.locator('#v4 .pdm-live-badge [data-import-status="partial"]').waitFor({ timeout: 30000 });
+    await page.locator('#v3 [data-dataset-version="3"]').waitFor();
+    assert.equal(await page.locator('.pdm-panic').count(), 0);
+    assert.deepEqual(problems.filter((p) => /unreachable|RuntimeError|pageerror/.test(p)), []);
+    await close();
+  });
+
+  test("the trap notice knows every file of the module as the widget's", () => {
+    for (const f of [MODULE.glue, MODULE.loader, MODULE.wasm, ...Object.values(MODULE.chunks)]) assert.match(f, OURS);
   });
 });

@@ -28,6 +28,8 @@ export const PORTS = {
   e2eServed: process.env.E2E_SERVED_ADDR ?? '127.0.0.1:18947',
   /** tests/e2e/split: the split demo page, behind a mock. */
   e2eSplit: process.env.E2E_SPLIT_ADDR ?? '127.0.0.1:18946',
+  /** tests/e2e/split: the embedding examples with the split module, behind a mock. */
+  e2eSplitExamples: process.env.E2E_SPLIT_EXAMPLES_ADDR ?? '127.0.0.1:18948',
   /** tests/e2e/trap: the demo and the examples, each behind a mock. */
   e2eTrapDemo: process.env.E2E_TRAP_DEMO_ADDR ?? '127.0.0.1:18944',
   e2eTrapExamples: process.env.E2E_TRAP_EXAMPLES_ADDR ?? '127.0.0.1:18945',
