@@ -46,10 +46,11 @@
       // A server that sends the widget's wasm under another type than application/wasm:
       // streaming refuses it, so read it whole instead. wasm-bindgen's glue does so for the
       // main module; the split build's chunk loader (__wasm_split.js) does not.
-      const type = response instanceof Response ? response.headers.get('Content-Type') : null;
-      const result = type === null || !response.ok || /^application\/wasm\s*(;|$)/i.test(type)
-        ? await streaming.call(this, response, imports)
-        : await WebAssembly.instantiate(await response.arrayBuffer(), imports);
+      const whole = response instanceof Response && response.ok
+        && !/^application\/wasm\s*(;|$)/i.test(response.headers.get('Content-Type') ?? '');
+      const result = whole
+        ? await WebAssembly.instantiate(await response.arrayBuffer(), imports)
+        : await streaming.call(this, response, imports);
       const exports = {};
       for (const [name, value] of Object.entries(result.instance.exports)) {
         exports[name] = typeof value === 'function' ? guard(value) : value;

@@ -34,7 +34,7 @@ pub fn import_details(job: ImportJob, dataset_id: String) -> impl IntoView + use
 ///
 /// Not a split point in the embeddable module (`embed`), which never shows it: a split
 /// point's entry is an export of the wasm, and a cdylib keeps its exports, so the front
-/// door would stay in the module's main wasm, unused (about 8 KB brotli). A plain call
+/// door would stay in the module's main wasm, unused (about 14 KB brotli). A plain call
 /// from the standalone page's code, which the module does not export, is dropped whole.
 pub fn front_door(proxy_url: String) -> impl IntoView + use<> {
     #[cfg(all(feature = "split", not(feature = "embed")))]

@@ -44,7 +44,7 @@ const isChunk = (name) => Object.values(manifest.chunks).includes(name);
 
 /** A page that records the files it fetched, console errors and uncaught exceptions. Files
  * whose names match `block` fail to load; `.wasm` files come as `wasmType` if given (a
- * server that does not know the type). */
+ * server that does not know the type; `''`: with no Content-Type at all). */
 async function openPage({ block, wasmType } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -54,10 +54,11 @@ async function openPage({ block, wasmType } = {}) {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   if (block) await page.route((url) => block.test(file(url.href)), (route) => route.abort());
-  if (wasmType) {
+  if (wasmType !== undefined) {
     await page.route((url) => file(url.href).endsWith('.wasm'), async (route) => {
       const response = await route.fetch();
-      await route.fulfill({ response, headers: { ...response.headers(), 'content-type': wasmType } });
+      const { 'content-type': _, ...headers } = response.headers();
+      await route.fulfill({ response, headers: wasmType ? { ...headers, 'content-type': wasmType } : headers });
     });
   }
   return { page, fetched, problems, close: () => context.close() };
@@ -208,17 +209,19 @@ describe('the split embeddable module', () => {
     await close();
   });
 
-  test('its chunks still load from a server that sends wasm as application/octet-stream', async () => {
-    await resetMock(EXAMPLES);
-    const { page, fetched, problems, close } = await openPage({ wasmType: 'application/octet-stream' });
-    await page.goto(`${EXAMPLES}/side-by-side.html`);
-    await page.locator('#v4 table[data-error-table]').waitFor({ timeout: 30000 });
-    assert.ok(fetched.includes(MODULE.chunks.split_import_details), `the details' chunk: ${fetched}`);
-    assert.equal(await page.locator('[data-chunk-failed]').count(), 0);
-    assert.equal(await page.locator('.pdm-panic').count(), 0);
-    assert.deepEqual(problems, []);
-    await close();
-  });
+  for (const [how, wasmType] of [['as application/octet-stream', 'application/octet-stream'], ['with no type', '']]) {
+    test(`its chunks still load from a server that sends wasm ${how}`, async () => {
+      await resetMock(EXAMPLES);
+      const { page, fetched, problems, close } = await openPage({ wasmType });
+      await page.goto(`${EXAMPLES}/side-by-side.html`);
+      await page.locator('#v4 table[data-error-table]').waitFor({ timeout: 30000 });
+      assert.ok(fetched.includes(MODULE.chunks.split_import_details), `the details' chunk: ${fetched}`);
+      assert.equal(await page.locator('[data-chunk-failed]').count(), 0);
+      assert.equal(await page.locator('.pdm-panic').count(), 0);
+      assert.deepEqual(problems, []);
+      await close();
+    });
+  }
 
   test("a chunk that cannot be fetched costs only its part of that element, with an alert", async () => {
     await resetMock(EXAMPLES);
