@@ -21,6 +21,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } fro
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { declaredSplitPoints, renameLoads } from './split-names.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { minify } = createRequire(join(ROOT, 'tools/package.json'))('terser');
@@ -39,8 +40,7 @@ const fail = (message) => {
 };
 
 // The split points, as src/ui/lazy.rs declares them.
-const lazy = readFileSync(join(ROOT, 'src/ui/lazy.rs'), 'utf8');
-const declared = [...new Set([...lazy.matchAll(/#\[wasm_split\(\s*(\w+)/g)].map((m) => m[1]))].sort();
+const declared = declaredSplitPoints();
 const files = readdirSync(bound);
 const splits = files.filter((f) => /^split_\w+\.wasm$/.test(f)).map((f) => f.slice(6, -5)).sort();
 if (declared.length === 0) fail('src/ui/lazy.rs declares no split point');
@@ -72,18 +72,13 @@ const named = (f) => {
   return `${NAME}-${id}-${f}`;
 };
 
-/** Renames each of `wanted` where `source` loads it (`from "./F"`, `new URL("./F"`), and
- * only there: the glue's import object keeps the module name the wasm imports. */
+/** Renames each of `wanted` where `source` loads it (scripts/split-names.mjs); each must
+ * be loaded at least once. */
 function rename(source, file, wanted) {
-  const found = new Set();
-  const result = source.replace(/(from\s*|new URL\()(["'`])\.\/([\w.-]+)\2/g, (whole, how, quote, f) => {
-    if (!wanted.includes(f)) return whole;
-    found.add(f);
-    return `${how}${quote}./${named(f)}${quote}`;
-  });
-  const missing = wanted.filter((f) => !found.has(f));
+  const { text, counts } = renameLoads(source, wanted, named);
+  const missing = wanted.filter((f) => counts.get(f) === 0);
   if (missing.length) fail(`${file}: found no load of ${missing}`);
-  return result;
+  return text;
 }
 
 mkdirSync(out, { recursive: true });

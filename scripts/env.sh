@@ -70,6 +70,34 @@ build_web_pkg() {
     -o "$out/${name}_bg.wasm" "$out/${name}_bg.wasm"
 }
 
+# Builds the widget split at the points of src/ui/lazy.rs (docs/development.md, "The split
+# build", steps 1 to 4), for scripts/build-demo and scripts/build-embed: cargo rustc with
+# "$@" (the crate's target and features, `split` among them) and the linker keeping its
+# relocations and data segments apart; wasm-split-cli; wasm-bindgen --keep-lld-exports; the
+# main module's data segments merged; wasm-opt on every .wasm. Writes NAME.js, NAME_bg.wasm,
+# __wasm_split.js, split_*.wasm and chunk_*.wasm into OUT. ARTIFACT is the name cargo gives
+# the .wasm. Run it under with_widget_toolchain.
+build_split_web_pkg() {
+  local artifact="$1" name="$2" out="$3" work wasm
+  shift 3
+  cargo rustc -p dataset-monitor --release --target wasm32-unknown-unknown --locked "$@" \
+    -- -Clink-arg=--emit-relocs -Clink-arg=--no-merge-data-segments
+  work="$(mktemp -d)"
+  wasm-split-cli --target web --out-name "$name" \
+    "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/$artifact.wasm" "$work/split"
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$work/bound" \
+    --out-name "$name" "$work/split/$name.wasm"
+  node "$ROOT/scripts/merge-data-segments.mjs" "$work/bound/${name}_bg.wasm" "$work/bound/${name}_bg.wasm"
+  mkdir -p "$out"
+  cp "$work/bound/$name.js" "$work/split/__wasm_split.js" "$out/"
+  for wasm in "$work/bound/${name}_bg.wasm" "$work/split"/split_*.wasm "$work/split"/chunk_*.wasm; do
+    [ -e "$wasm" ] || continue
+    wasm-opt -Oz "${WASM_OPT_FEATURES[@]}" --strip-debug --strip-producers \
+      -o "$out/$(basename "$wasm")" "$wasm"
+  done
+  rm -rf "$work"
+}
+
 # The wasm features every release build enables (index.html's data-wasm-opt-params too).
 WASM_OPT_FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue)

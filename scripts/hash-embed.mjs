@@ -9,17 +9,16 @@
 // visit) and is rewritten to load the hashed files; the glue and the loader are rewritten where
 // they load each other and the chunks (always relative to their own URL), and so is the
 // package's package.json (its `exports` entry for the wasm, `sideEffects`, `files`). A split
-// build must have one split_<name>.wasm per split point of src/ui/lazy.rs but the front door
-// (the standalone page's), no other: a toolchain bump that breaks splitting fails here. Old hashed files in the directory are
-// removed. Prints the names.
+// build must have one split_<name>.wasm per split point of src/ui/lazy.rs but the front
+// door (the standalone page's), no other: a toolchain bump that breaks splitting fails here.
+// Old hashed files in the directory are removed. Prints the names.
 //
 //   node scripts/hash-embed.mjs DIR
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { declaredSplitPoints, renameLoads } from './split-names.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = process.argv[2];
 if (!dir) {
   console.error('usage: node scripts/hash-embed.mjs DIR');
@@ -41,8 +40,7 @@ for (const f of [GLUE, WASM]) if (!present.includes(f)) fail(`${f} is missing fr
 const chunks = present.filter((f) => /^(split_\w+|chunk_\d+)\.wasm$/.test(f)).sort();
 const split = present.includes(LOADER);
 if (split) {
-  const lazy = readFileSync(join(ROOT, 'src/ui/lazy.rs'), 'utf8');
-  const declared = [...new Set([...lazy.matchAll(/#\[wasm_split\(\s*(\w+)/g)].map((m) => `split_${m[1]}.wasm`))].sort();
+  const declared = declaredSplitPoints().map((name) => `split_${name}.wasm`);
   // The front door is the standalone page's alone: the module has no use for its chunk.
   const expected = declared.filter((f) => f !== 'split_front_door.wasm');
   const made = chunks.filter((f) => f.startsWith('split_'));
@@ -66,21 +64,14 @@ const named = (f) => {
   return `dataset_monitor-${hash}-${f}`;
 };
 
-/** `source` with each of `wanted` renamed where it is loaded (`from "./F"`, `import("./F")`,
- * `new URL("./F"`; either quote after terser), and only there: the glue's import object
- * keeps the module name the wasm imports (`"./__wasm_split.js"`). Each must be loaded
- * exactly `times` times (or at least once when `times` is 0). */
+/** `source` with each of `wanted` renamed where it is loaded (scripts/split-names.mjs); each
+ * must be loaded exactly `times` times (or at least once when `times` is 0). */
 function rename(source, file, wanted, times = 0) {
-  const counts = new Map(wanted.map((f) => [f, 0]));
-  const result = source.replace(/(from\s*|import\(\s*|new URL\(\s*)(["'`])\.\/([\w.-]+)\2/g, (whole, how, quote, f) => {
-    if (!counts.has(f)) return whole;
-    counts.set(f, counts.get(f) + 1);
-    return `${how}${quote}./${named(f)}${quote}`;
-  });
+  const { text, counts } = renameLoads(source, wanted, named);
   for (const [f, found] of counts) {
     if (times ? found !== times : found === 0) fail(`${file} loads ./${f} ${found} times, not ${times || 'at least once'}`);
   }
-  return result;
+  return text;
 }
 
 // The glue's own default for its wasm (used when init() is given none) names the hashed file

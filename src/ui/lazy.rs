@@ -39,7 +39,7 @@ pub fn import_details(job: ImportJob, dataset_id: String) -> impl IntoView + use
 pub fn front_door(proxy_url: String) -> impl IntoView + use<> {
     #[cfg(all(feature = "split", not(feature = "embed")))]
     return on_arrival("the page", chunks::front_door(proxy_url));
-    #[cfg(not(all(feature = "split", not(feature = "embed"))))]
+    #[cfg(any(not(feature = "split"), feature = "embed"))]
     return view! { <FrontDoor proxy_url=proxy_url/> };
 }
 
